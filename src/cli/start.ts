@@ -1,0 +1,107 @@
+import { Command } from 'commander'
+import { loadConfigFile, resolveConfig } from '../config/index.js'
+import { createPeer } from '../peer/index.js'
+import { collectMultiaddr } from './arguments.js'
+import { ExitCode } from './exit-codes.js'
+import { Output, printError } from './output.js'
+import type { Peer } from '../peer/index.js'
+
+interface StartFlags {
+  listen?: string[]
+  bootstrap?: string[]
+  dataDir?: string
+  ephemeral?: boolean
+  config?: string
+  json?: boolean
+  client?: boolean
+}
+
+/** `exper-dht start`: runs one peer until SIGINT/SIGTERM. */
+export function startCommand (): Command {
+  return new Command('start')
+    .description('run one DHT peer until SIGINT/SIGTERM')
+    .option('--listen <multiaddr>', 'address to listen on (repeatable; default from config: /ip4/0.0.0.0/tcp/0)', collectMultiaddr)
+    .option('--bootstrap <multiaddr>', 'peer to join the network through (repeatable)', collectMultiaddr)
+    .option('--data-dir <dir>', 'data directory for the key and the datastore (default $EXPER_DHT_HOME or ~/.exper-dht)')
+    .option('--ephemeral', 'fresh identity and in-memory datastore; nothing is written to disk')
+    .option('--config <file>', 'JSON file overriding config/default.json')
+    .option('--client', 'query-only peer: stores and serves nothing for others')
+    .option('--json', 'one JSON object per line on stdout')
+    .action(runStart)
+}
+
+/** Runs the peer; resolves once it has stopped cleanly after SIGINT/SIGTERM. */
+async function runStart (flags: StartFlags): Promise<void> {
+  const output = new Output(flags.json === true)
+  const config = flags.config == null ? resolveConfig() : loadConfigFile(flags.config)
+  const peer = await createPeer({
+    config,
+    listen: flags.listen,
+    bootstrap: flags.bootstrap,
+    dataDir: flags.dataDir,
+    ephemeral: flags.ephemeral,
+    clientMode: flags.client
+  })
+  const stopped = stopOnSignals(peer, output)
+  reportEvents(peer, output)
+
+  const addrs = peer.getMultiaddrs().map(String)
+  if (!output.json) {
+    output.event('listening', {}, `peer id: ${peer.peerId.toString()}\n${peer.dataDir == null ? 'ephemeral: nothing is written to disk' : `data dir: ${peer.dataDir}`}\nlistening on:\n${addrs.map(a => `  ${a}`).join('\n')}`)
+  }
+  void peer.ready.then(() => {
+    output.event('ready', { peerId: peer.peerId.toString(), addrs }, `ready (routing table: ${peer.routingTableSize} peers)`)
+  })
+  await stopped
+}
+
+function reportEvents (peer: Peer, output: Output): void {
+  peer.addEventListener('peer:connect', ({ detail }) => {
+    output.event('peer-connected', { peerId: detail.toString() }, `connected: ${detail.toString()}`)
+  })
+  peer.addEventListener('peer:disconnect', ({ detail }) => {
+    output.event('peer-disconnected', { peerId: detail.toString() }, `disconnected: ${detail.toString()}`)
+  })
+  peer.addEventListener('bootstrap:connected', ({ detail }) => {
+    output.event('bootstrap-connected', { addr: detail.addr, peerId: detail.peerId.toString() }, `bootstrap peer ${detail.addr} connected`)
+  })
+  peer.addEventListener('bootstrap:retry', ({ detail }) => {
+    output.event('bootstrap-retry', { addr: detail.addr, attempt: detail.attempt, retryInMs: detail.retryInMs, error: detail.error.message },
+      `bootstrap peer ${detail.addr} unreachable (attempt ${detail.attempt}: ${detail.error.message}); retrying in ${detail.retryInMs} ms`)
+  })
+}
+
+/**
+ * On the first SIGINT/SIGTERM: stop the peer (libp2p, then the datastore);
+ * the returned promise settles once it has stopped, and the process then ends
+ * by itself. A watchdog (which does not keep the process alive) exits with
+ * code 1 if that takes longer than `shutdownTimeoutMs`; a second signal exits
+ * at once.
+ */
+async function stopOnSignals (peer: Peer, output: Output): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stopping = false
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        printError(`${signal} again: exiting without a clean shutdown`)
+        process.exit(ExitCode.ERROR)
+      }
+      stopping = true
+      output.event('stopping', { signal }, `${signal}: stopping`)
+      setTimeout(() => {
+        printError(`shutdown took longer than ${peer.config.shutdownTimeoutMs} ms; exiting`)
+        process.exit(ExitCode.ERROR)
+      }, peer.config.shutdownTimeoutMs).unref()
+      peer.stop().then(() => {
+        output.event('stopped', {}, 'stopped')
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+        resolve()
+      }, (err: Error) => {
+        reject(new Error(`shutdown failed: ${err.message}`))
+      })
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+}

@@ -1,0 +1,71 @@
+import { multiaddr } from '@multiformats/multiaddr'
+import { z } from 'zod'
+
+const multiaddrString = z.string().refine((value) => {
+  try {
+    multiaddr(value)
+    return true
+  } catch {
+    return false
+  }
+}, { error: (issue) => `not a valid multiaddr: ${JSON.stringify(issue.input)}` })
+
+const positiveInt = z.number().int().positive()
+
+/**
+ * The shape of config/default.json and of every `--config FILE`. Each key is
+ * documented in the README ("Configuration"); its default is in
+ * config/default.json and nowhere else.
+ */
+export const peerConfigSchema = z.strictObject({
+  /** Data directory (`~` expands to the home folder); `$EXPER_DHT_HOME` and `--data-dir` override it. */
+  dataDir: z.string().min(1),
+  /** Multiaddrs to listen on. */
+  listen: z.array(multiaddrString).min(1),
+  /** Multiaddrs of peers to join the network through. */
+  bootstrap: z.array(multiaddrString),
+  dht: z.strictObject({
+    /** The Kad-DHT protocol id; every peer of one network must use the same. */
+    protocol: z.string().regex(/^\/\S+$/, 'a protocol id starts with "/" and has no spaces'),
+    /** Query-only peer: asks the DHT but stores and serves nothing for others. */
+    clientMode: z.boolean(),
+    /** Peers per k-bucket, and how many peers a put is sent to. */
+    kBucketSize: positiveInt,
+    /** Upper bound of one get or put lookup, in ms. */
+    queryTimeoutMs: positiveInt
+  }),
+  put: z.strictObject({
+    /** Peers (this one included) that must store a record for a put to succeed. */
+    quorum: positiveInt
+  }),
+  get: z.strictObject({
+    /** Values to collect before a get picks the best (fewer when the lookup ends first). */
+    quorum: positiveInt
+  }),
+  connections: z.strictObject({
+    /** Address ranges exempt from the inbound rate limit and the connection cap (local peers). */
+    allow: z.array(multiaddrString),
+    /** New inbound connections accepted per second from one host outside `allow`. */
+    inboundConnectionThreshold: positiveInt,
+    /** Connections kept before libp2p starts pruning. */
+    maxConnections: positiveInt,
+    /** Upper bound of one dial, in ms. */
+    dialTimeoutMs: positiveInt
+  }),
+  bootstrapRetry: z.strictObject({
+    /** First wait before redialing an unreachable bootstrap peer, in ms (doubles each time). */
+    initialDelayMs: positiveInt,
+    /** Longest wait between two dials of a bootstrap peer, in ms. */
+    maxDelayMs: positiveInt
+  }),
+  /** Longest clean shutdown of `exper-dht start` before it gives up, in ms. */
+  shutdownTimeoutMs: positiveInt
+})
+
+/** A complete, validated configuration. */
+export type PeerConfig = z.infer<typeof peerConfigSchema>
+
+/** Any part of a configuration: what `--config FILE` and `createPeer` overrides hold. */
+export type PeerConfigOverrides = {
+  [K in keyof PeerConfig]?: PeerConfig[K] extends unknown[] ? PeerConfig[K] : PeerConfig[K] extends object ? Partial<PeerConfig[K]> : PeerConfig[K]
+}

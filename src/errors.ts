@@ -1,0 +1,60 @@
+/**
+ * Typed errors of exper-dht. Each has a stable `name` that callers (the CLI,
+ * the kv protocol server, tests) switch on, and a message a user can act on.
+ */
+
+/** A user key is empty, too long or not valid UTF-8. */
+export class InvalidKeyError extends Error {
+  override readonly name = 'InvalidKeyError'
+}
+
+/** A record (or a value about to become one) breaks the record rules. */
+export class InvalidRecordError extends Error {
+  override readonly name = 'InvalidRecordError'
+}
+
+/** A value is larger than `MAX_VALUE_BYTES`. */
+export class ValueTooLargeError extends Error {
+  override readonly name = 'ValueTooLargeError'
+}
+
+/** No peer (and not this one) holds a record for the key. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError'
+}
+
+/** A put reached fewer peers than its quorum asked for. */
+export class QuorumFailedError extends Error {
+  override readonly name = 'QuorumFailedError'
+
+  /** Peers that stored the record, this one included. */
+  readonly replicas: number
+  /** Peers that had to store it. */
+  readonly quorum: number
+
+  constructor (message: string, replicas: number, quorum: number) {
+    super(message)
+    this.replicas = replicas
+    this.quorum = quorum
+  }
+}
+
+/** Another process holds the data directory. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError'
+}
+
+/** A configuration file or value is unreadable or invalid. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+/** A write would replace a stored record with one its selector ranks lower. */
+export class StaleRecordError extends Error {
+  override readonly name = 'StaleRecordError'
+}
+
+/** An operation ran out of time. */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError'
+}

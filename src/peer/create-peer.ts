@@ -1,0 +1,69 @@
+import '../shim/promise-with-resolvers.js'
+import { resolveConfig, resolveDataDir } from '../config/index.js'
+import { recordSelectors } from '../records/index.js'
+import { BootstrapDialer } from './bootstrap.js'
+import { loadOrCreatePrivateKey } from './identity.js'
+import { createLibp2pNode } from './libp2p-node.js'
+import { NewestRecordDatastore } from './newest-record-datastore.js'
+import { Peer } from './peer.js'
+import { openDiskDatastore, openMemoryDatastore } from './storage.js'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PeerConfig } from '../config/index.js'
+import type { OpenDatastore } from './storage.js'
+
+/** Options of `createPeer`; anything left out comes from `config`. */
+export interface PeerInit {
+  /** The base configuration. @default config/default.json */
+  config?: PeerConfig
+  /** Multiaddrs to listen on. @default config.listen */
+  listen?: string[]
+  /** Multiaddrs of peers to join through. @default config.bootstrap */
+  bootstrap?: string[]
+  /** Data directory. @default $EXPER_DHT_HOME, else config.dataDir */
+  dataDir?: string
+  /** Fresh key and in-memory datastore; nothing is written to disk. @default false */
+  ephemeral?: boolean
+  /** Query-only peer: stores and serves nothing for others. @default config.dht.clientMode */
+  clientMode?: boolean
+}
+
+/**
+ * Creates and starts a peer: opens its datastore (locking the data directory),
+ * loads or creates its identity, starts libp2p listening and dials the
+ * bootstrap peers in the background. `peer.ready` resolves once its routing
+ * table holds a peer (at once without bootstrap peers). Throws a
+ * `DataDirInUseError` when another process holds the data directory.
+ */
+export async function createPeer (init: PeerInit = {}): Promise<Peer> {
+  const base = init.config ?? resolveConfig()
+  const config: PeerConfig = {
+    ...base,
+    listen: init.listen ?? base.listen,
+    bootstrap: init.bootstrap ?? base.bootstrap,
+    dht: { ...base.dht, clientMode: init.clientMode ?? base.dht.clientMode }
+  }
+  const ephemeral = init.ephemeral === true
+  const dataDir = ephemeral ? undefined : init.dataDir ?? resolveDataDir(config)
+
+  const storage: OpenDatastore = dataDir == null ? openMemoryDatastore() : await openDiskDatastore(dataDir)
+  try {
+    const privateKey = dataDir == null ? await generateKeyPair('Ed25519') : await loadOrCreatePrivateKey(dataDir)
+    const libp2p = await createLibp2pNode({
+      config,
+      privateKey,
+      datastore: new NewestRecordDatastore(storage.datastore, recordSelectors)
+    })
+    const bootstrap = new BootstrapDialer(libp2p, config.bootstrap, config.bootstrapRetry, {
+      connected: (addr, peerId) => { peer.safeDispatchEvent('bootstrap:connected', { detail: { addr, peerId } }) },
+      retrying: (addr, attempt, retryInMs, error) => { peer.safeDispatchEvent('bootstrap:retry', { detail: { addr, attempt, retryInMs, error } }) }
+    })
+    const peer = new Peer({ config, libp2p, storage, bootstrap, dataDir })
+    await libp2p.start()
+    peer.watchReadiness(config.bootstrap.length > 0)
+    bootstrap.start()
+    return peer
+  } catch (err) {
+    await storage.close()
+    throw err
+  }
+}

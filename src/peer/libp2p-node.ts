@@ -1,0 +1,76 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p } from 'libp2p'
+import { recordSelectors, recordValidators } from '../records/index.js'
+import { DHT_DATASTORE_PREFIX } from './local-records.js'
+import type { PeerConfig } from '../config/index.js'
+import type { Identify } from '@libp2p/identify'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Ping } from '@libp2p/ping'
+import type { Datastore } from 'interface-datastore'
+
+/** The libp2p services every exper-dht peer runs. */
+export type PeerServices = {
+  dht: KadDHT
+  identify: Identify
+  ping: Ping
+}
+
+/** What `createLibp2pNode` needs beyond the configuration. */
+export interface Libp2pNodeInit {
+  config: PeerConfig
+  privateKey: PrivateKey
+  datastore: Datastore
+}
+
+/**
+ * Builds (without starting) the libp2p node of a peer: TCP + Noise + Yamux,
+ * identify, ping and Kad-DHT on `config.dht.protocol` with the record
+ * namespaces of src/records.
+ *
+ * What differs from the libraries' defaults, and why:
+ * - `peerInfoMapper: passthroughMapper` keeps loopback and private addresses,
+ *   which the default strips, leaving peers on one host or LAN unable to find
+ *   each other.
+ * - `connectionManager.allow` exempts local ranges from the inbound rate limit
+ *   (5 new connections per second per host by default), which otherwise
+ *   refuses most peers of a local network because they all share one IP.
+ * - `allowQueryWithZeroPeers: true`: a query on an empty routing table ends at
+ *   once instead of waiting for a peer until its timeout; `Peer` reports why.
+ */
+export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2pNodeInit): Promise<Libp2p<PeerServices>> {
+  return createLibp2p<PeerServices>({
+    privateKey,
+    datastore,
+    start: false,
+    addresses: { listen: config.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      allow: config.connections.allow,
+      inboundConnectionThreshold: config.connections.inboundConnectionThreshold,
+      maxConnections: config.connections.maxConnections,
+      dialTimeout: config.connections.dialTimeoutMs
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: config.dht.protocol,
+        clientMode: config.dht.clientMode,
+        kBucketSize: config.dht.kBucketSize,
+        peerInfoMapper: passthroughMapper,
+        validators: recordValidators,
+        selectors: recordSelectors,
+        allowQueryWithZeroPeers: true,
+        datastorePrefix: DHT_DATASTORE_PREFIX
+      })
+    }
+  })
+}

@@ -1,0 +1,8 @@
+export { KvRecord } from './kv-record.js'
+export { encodeKvRecord, decodeKvRecord, MAX_SEQ } from './kv-record-codec.js'
+export type { KvRecordFields } from './kv-record-codec.js'
+export { toDhtKey, fromDhtKey, validateUserKey } from './kv-key.js'
+export { validateKvRecord, parseKvRecord } from './validator.js'
+export { compareKvRecords, selectKvRecord } from './selector.js'
+export { recordValidators, recordSelectors } from './namespaces.js'
+export * from './limits.js'

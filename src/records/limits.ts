@@ -1,0 +1,25 @@
+/**
+ * The limits of the `/kv` record format. Every implementation (TypeScript, Go,
+ * Rust) uses the same numbers; test/vectors/kv-records.json exercises them.
+ */
+
+/** The DHT namespace of key/value records: keys are `/kv/<user key>`. */
+export const KV_NAMESPACE = 'kv'
+
+/** Prefix of every DHT key of a kv record. */
+export const KV_KEY_PREFIX = `/${KV_NAMESPACE}/`
+
+/** Smallest user key, in UTF-8 bytes. */
+export const MIN_KEY_BYTES = 1
+
+/** Largest user key, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 256
+
+/** Largest user value, in bytes (64 KiB). */
+export const MAX_VALUE_BYTES = 64 * 1024
+
+/** Largest publisher field, in bytes (a peer id is 34–38 bytes; room for any multihash). */
+export const MAX_PUBLISHER_BYTES = 128
+
+/** Largest encoded KvRecord: a full value plus its framing, seq and publisher. */
+export const MAX_RECORD_BYTES = MAX_VALUE_BYTES + 1024

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
+
+/** The compiled CLI entry point (dist/src/cli/index.js). */
+export const CLI_PATH = fileURLToPath(new URL('../../src/cli/index.js', import.meta.url))
+
+/** One line of `--json` output. */
+export type JsonEvent = Record<string, unknown> & { event?: string }
+
+/** How a process ended. */
+export interface ProcessExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
+/**
+ * A running `exper-dht` process: collects its stdout lines (parsed as JSON
+ * when they are) and stderr, and lets a test await a given event.
+ */
+export class CliProcess {
+  readonly child: ChildProcess
+  readonly events: JsonEvent[] = []
+  stdout = ''
+  stderr = ''
+  readonly exited: Promise<ProcessExit>
+  private hasExited = false
+  private readonly waiters = new Set<() => void>()
+
+  constructor (args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [CLI_PATH, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    this.exited = once(this.child, 'close').then(([code, signal]) => ({ code, signal }) as ProcessExit)
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      this.stdout += line + '\n'
+      try {
+        this.events.push(JSON.parse(line) as JsonEvent)
+      } catch {}
+      this.notify()
+    })
+    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { this.stderr += chunk })
+    this.exited.then(() => {
+      this.hasExited = true
+      this.notify()
+    }, () => {})
+  }
+
+  /** Resolves with the first event named `name` matching `predicate`; rejects if the process exits first or after `timeoutMs`. */
+  async waitForEvent (name: string, predicate: (event: JsonEvent) => boolean = () => true, timeoutMs = 60_000): Promise<JsonEvent> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(check)
+        reject(new Error(`no "${name}" event within ${timeoutMs} ms; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`))
+      }, timeoutMs)
+      const check = (): void => {
+        const found = this.events.find((event) => event.event === name && predicate(event))
+        if (found != null || this.hasExited) {
+          clearTimeout(timer)
+          this.waiters.delete(check)
+          if (found != null) {
+            resolve(found)
+          } else {
+            reject(new Error(`process exited before a "${name}" event; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`))
+          }
+        }
+      }
+      this.waiters.add(check)
+      check()
+    })
+  }
+
+  /** Sends `signal` and waits for the process to exit. */
+  async stop (signal: NodeJS.Signals = 'SIGTERM'): Promise<ProcessExit> {
+    if (this.child.exitCode == null && this.child.signalCode == null) {
+      this.child.kill(signal)
+    }
+    return this.exited
+  }
+
+  private notify (): void {
+    for (const waiter of [...this.waiters]) {
+      waiter()
+    }
+  }
+}
+
+/** Runs `exper-dht ARGS` to completion. */
+export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessExit & { stdout: string, stderr: string }> {
+  const cli = new CliProcess(args, env)
+  const exit = await cli.exited
+  return { ...exit, stdout: cli.stdout, stderr: cli.stderr }
+}

@@ -1,0 +1,50 @@
+import { writeFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'chai'
+import { ConfigError, DATA_DIR_ENV, defaultConfig, loadConfigFile, resolveConfig, resolveDataDir } from '../../../src/index.js'
+import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
+
+describe('configuration', () => {
+  let dir: string
+
+  before(async () => { dir = await makeTempDir() })
+  after(async () => { await removeDir(dir) })
+
+  it('loads config/default.json with the documented defaults', () => {
+    const config = defaultConfig()
+    expect(config.dht.protocol).to.equal('/exper-dht/kad/1.0.0')
+    expect(config.dht.clientMode).to.equal(false)
+    expect(config.put.quorum).to.equal(1)
+    expect(config.get.quorum).to.equal(3)
+    expect(config.connections.allow).to.include('/ip4/127.0.0.0/ipcidr/8')
+  })
+
+  it('merges a file over the defaults, key by key', async () => {
+    const file = join(dir, 'override.json')
+    await writeFile(file, JSON.stringify({ dht: { kBucketSize: 8 }, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }))
+    const config = loadConfigFile(file)
+    expect(config.dht.kBucketSize).to.equal(8)
+    expect(config.dht.protocol).to.equal('/exper-dht/kad/1.0.0')
+    expect(config.bootstrap).to.deep.equal(['/ip4/127.0.0.1/tcp/4001'])
+  })
+
+  it('names the offending key of an invalid configuration', () => {
+    expect(() => resolveConfig({ dht: { kBucketSize: 0 } })).to.throw(ConfigError, /dht\.kBucketSize/)
+    expect(() => resolveConfig({ listen: ['not-an-address'] })).to.throw(ConfigError, /listen\.0: not a valid multiaddr/)
+    expect(() => resolveConfig({ typo: 1 } as never)).to.throw(ConfigError, /typo/)
+  })
+
+  it('reports unreadable and malformed files', async () => {
+    expect(() => loadConfigFile(join(dir, 'missing.json'))).to.throw(ConfigError, /cannot read/)
+    const bad = join(dir, 'bad.json')
+    await writeFile(bad, '{ not json')
+    expect(() => loadConfigFile(bad)).to.throw(ConfigError, /not valid JSON/)
+  })
+
+  it('takes the data dir from $EXPER_DHT_HOME, else the config, expanding ~', () => {
+    const config = defaultConfig()
+    expect(resolveDataDir(config, {})).to.equal(join(homedir(), '.exper-dht'))
+    expect(resolveDataDir(config, { [DATA_DIR_ENV]: '/srv/dht' })).to.equal('/srv/dht')
+  })
+})
