@@ -1,0 +1,100 @@
+import { fork } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { describeEnvironment } from './environment.js'
+import { computeRatios } from './ratios.js'
+import { driverOf, hostingOf } from './run-one.js'
+import type { Environment } from './environment.js'
+import type { BenchOptions, Implementation } from './options.js'
+import type { Ratio } from './ratios.js'
+import type { RunResult, RunSpec } from './run-one.js'
+
+/** Everything a benchmark measured: what `--json FILE` holds. */
+export interface BenchReport {
+  /** When the benchmark started (ISO 8601). */
+  date: string
+  environment: Environment
+  options: BenchOptions
+  /** One per implementation and network size that ran, in the order run. */
+  runs: RunResult[]
+  /** Combinations that were not run, and why. */
+  skipped: Array<{ impl: Implementation, peers: number, reason: string }>
+  /** exper's numbers divided by another implementation's, where both ran the same way. */
+  ratios: Ratio[]
+}
+
+/** The compiled worker (dist/bench/worker.js). */
+const WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url))
+
+/** Time a worker gets beyond its phases' own limits (process start, stopping the peers). */
+const WORKER_SLACK_MS = 90_000
+
+/** Hooks `runBenchmark` prepares an implementation with before its first run (e.g. building a binary); may throw. */
+export type Prepare = (impl: Implementation) => Promise<void>
+
+/**
+ * Runs every implementation of `options.impls` at every network size of
+ * `options.peers`, each in a fresh worker process with a hard time limit,
+ * and collects the report. Progress goes to `log` (and the workers' stderr).
+ */
+export async function runBenchmark (options: BenchOptions, log: (line: string) => void, prepare: Prepare = async () => {}): Promise<BenchReport> {
+  const report: BenchReport = { date: new Date().toISOString(), environment: describeEnvironment(), options, runs: [], skipped: [], ratios: [] }
+  const unavailable = new Map<Implementation, string>()
+  for (const impl of options.impls) {
+    try {
+      await prepare(impl)
+    } catch (err) {
+      unavailable.set(impl, `cannot be prepared: ${(err as Error).message}`)
+    }
+  }
+  for (const peers of options.peers) {
+    for (const impl of options.impls) {
+      const reason = unavailable.get(impl)
+      if (reason != null) {
+        log(`skipping ${impl} at N=${peers}: ${reason}`)
+        report.skipped.push({ impl, peers, reason })
+        continue
+      }
+      log(`running ${impl} with ${peers} peers`)
+      report.runs.push(await runInWorker(specOf(options, impl, peers)))
+    }
+  }
+  report.ratios = computeRatios(report.runs)
+  return report
+}
+
+function specOf (options: BenchOptions, impl: Implementation, peers: number): RunSpec {
+  const { records, valueSize, concurrency, durationS, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps } = options
+  return { impl, peers, records, valueSize, concurrency, durationS, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps }
+}
+
+/** The longest a worker may take: every phase's limit, plus slack. */
+export function workerBudgetMs (spec: RunSpec): number {
+  return (spec.readyTimeoutS + 2 * spec.phaseTimeoutS + spec.durationS + 2 * spec.opTimeoutS) * 1000 + WORKER_SLACK_MS
+}
+
+/** Runs `spec` in a fresh worker; a worker that crashes or overruns its budget yields a result with an `error`. */
+async function runInWorker (spec: RunSpec): Promise<RunResult> {
+  const worker = fork(WORKER_PATH, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const failed = (error: string): RunResult => ({
+    impl: spec.impl, hosting: hostingOf(spec), driver: driverOf(spec), peers: spec.peers, startup: { ms: 0, ready: 0, notReady: [] }, error
+  })
+  const budgetMs = workerBudgetMs(spec)
+  let timer: NodeJS.Timeout | undefined
+  const overrun = new Promise<RunResult>((resolve) => {
+    timer = setTimeout(() => {
+      worker.kill('SIGTERM')
+      setTimeout(() => { worker.kill('SIGKILL') }, 5_000).unref()
+      resolve(failed(`the run did not finish within ${budgetMs / 1000} s and was stopped`))
+    }, budgetMs)
+  })
+  const answered = once(worker, 'message').then(([result]) => result as RunResult)
+  const exited = once(worker, 'exit').then(([code, signal]) => failed(`the worker exited (code ${code}, signal ${signal}) without a result`))
+  worker.send(spec)
+  try {
+    return await Promise.race([answered, exited, overrun])
+  } finally {
+    clearTimeout(timer)
+    await exited
+  }
+}

@@ -1,0 +1,56 @@
+import { round } from './stats.js'
+import type { Implementation } from './options.js'
+import type { RunResult } from './run-one.js'
+
+/** The metrics compared between implementations, and whether a higher value is better. */
+export const RATIO_METRICS = {
+  startupMs: { higherIsBetter: false, of: (run: RunResult) => run.startup.ms },
+  putP50Ms: { higherIsBetter: false, of: (run: RunResult) => run.put?.latency?.p50Ms },
+  getP50Ms: { higherIsBetter: false, of: (run: RunResult) => run.get?.latency?.p50Ms },
+  loadOpsPerSecond: { higherIsBetter: true, of: (run: RunResult) => run.load?.opsPerSecond },
+  loadP50Ms: { higherIsBetter: false, of: (run: RunResult) => run.load?.latency?.p50Ms },
+  loadP99Ms: { higherIsBetter: false, of: (run: RunResult) => run.load?.latency?.p99Ms },
+  rssPerPeerBytes: { higherIsBetter: false, of: (run: RunResult) => run.resources?.rssPerPeerBytes },
+  cpuSeconds: { higherIsBetter: false, of: (run: RunResult) => run.resources?.cpuSeconds.total }
+} satisfies Record<string, { higherIsBetter: boolean, of: (run: RunResult) => number | undefined }>
+
+/** One of `RATIO_METRICS`. */
+export type RatioMetric = keyof typeof RATIO_METRICS
+
+/** exper's value of each metric divided by another implementation's, at one network size. */
+export interface Ratio {
+  peers: number
+  /** The exper run: `exper` or `exper-kv`. */
+  impl: Implementation
+  /** The implementation it is compared with. */
+  other: Implementation
+  hosting: RunResult['hosting']
+  /** exper / other per metric; null where either value is missing or the other's is 0. */
+  values: Record<RatioMetric, number | null>
+}
+
+const EXPER: readonly Implementation[] = ['exper', 'exper-kv']
+const OTHERS: readonly Implementation[] = ['vanilla', 'vanilla-allow']
+
+/**
+ * exper / other for every pair of runs at the same network size that ran
+ * the same way (same hosting, same driver): in-process `exper` against
+ * `vanilla` and `vanilla-allow`.
+ */
+export function computeRatios (runs: readonly RunResult[]): Ratio[] {
+  const ratios: Ratio[] = []
+  for (const run of runs.filter((r) => EXPER.includes(r.impl))) {
+    for (const other of runs.filter((r) => OTHERS.includes(r.impl))) {
+      if (other.peers !== run.peers || other.hosting !== run.hosting || other.driver !== run.driver) {
+        continue
+      }
+      const values = Object.fromEntries(Object.entries(RATIO_METRICS).map(([name, metric]) => {
+        const a = metric.of(run)
+        const b = metric.of(other)
+        return [name, a == null || b == null || b === 0 ? null : round(a / b)]
+      })) as Record<RatioMetric, number | null>
+      ratios.push({ peers: run.peers, impl: run.impl, other: other.impl, hosting: run.hosting, values })
+    }
+  }
+  return ratios
+}
