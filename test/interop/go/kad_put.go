@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"exper-dht/interop/node"
 	record "github.com/libp2p/go-libp2p-record"
 	recpb "github.com/libp2p/go-libp2p-record/pb"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 )
 
@@ -21,23 +24,21 @@ type kadPutResult struct {
 // kadPutTimeout bounds the dial and the PUT_VALUE exchange.
 const kadPutTimeout = 15 * time.Second
 
-// runKadPut sends a raw Kad-DHT PUT_VALUE of any key and record bytes (the
-// validator is not consulted) and reports whether the peer stored it: exit 0
-// when it echoed the record, 1 when it refused it. Interop tests use it to
-// push malformed records at the other implementation.
+// runKadPut sends a raw Kad-DHT PUT_VALUE of any key and of the record bytes
+// read from stdin (no validator is consulted), and reports whether the peer
+// stored it: exit 0 when it echoed the record, 1 when it refused it. Interop
+// tests use it to push malformed records at the other implementation.
 func runKadPut(args []string) error {
 	var peerFlag peerAddr
 	fs := newFlagSet("kad-put")
 	fs.Var(&peerFlag, "peer", "the DHT peer to send it to, ending in /p2p/<peer id> (required)")
 	keyHex := fs.String("key-hex", "", "the DHT key, hex-encoded (required)")
-	valueHex := fs.String("value-hex", "", "the record value, hex-encoded (may be empty)")
 	jsonOut := fs.Bool("json", false, `print {"stored":true|false,"error":"..."}`)
 	positional, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	key, keyErr := hex.DecodeString(*keyHex)
-	value, valueErr := hex.DecodeString(*valueHex)
 	switch {
 	case len(positional) > 0:
 		return usageErrorf("kad-put takes no arguments, got %q", positional)
@@ -45,8 +46,10 @@ func runKadPut(args []string) error {
 		return usageErrorf("--peer is required")
 	case keyErr != nil || len(key) == 0:
 		return usageErrorf("--key-hex must be non-empty hex")
-	case valueErr != nil:
-		return usageErrorf("--value-hex must be hex: %v", valueErr)
+	}
+	value, err := io.ReadAll(io.LimitReader(os.Stdin, network.MessageSizeMax))
+	if err != nil {
+		return fmt.Errorf("reading the record from stdin: %w", err)
 	}
 
 	rec := record.MakePutRecord(string(key), value)

@@ -27,8 +27,9 @@ commands:
         store VALUE under KEY through a peer's /exper-dht/kv/1.0.0
   get KEY --peer MA [--timeout S] [--out FILE] [--json]
         retrieve the value of KEY through a peer (exit 3 when not found)
-  kad-put --peer MA --key-hex HEX --value-hex HEX [--json]
-        send a raw Kad-DHT PUT_VALUE (any bytes) and say whether it was stored
+  kad-put --peer MA --key-hex HEX [--json] < RECORD
+        send a raw Kad-DHT PUT_VALUE of the bytes on stdin, valid or not,
+        and say whether the peer stored them (exit 0) or refused them (exit 1)
 
 exit codes: 0 ok, 1 error, 2 usage, 3 not found`
 
