@@ -18,3 +18,17 @@ export function parsePositiveInt (value: string): number {
   }
   return Number(value)
 }
+
+/** Commander parser for a single multiaddr option. */
+export function parseMultiaddr (value: string): string {
+  return collectMultiaddr(value, undefined)[0]
+}
+
+/** Commander parser for a duration in seconds (fractions allowed); returns milliseconds. */
+export function parseSeconds (value: string): number {
+  const seconds = Number(value)
+  if (!/^[0-9]*\.?[0-9]+$/.test(value) || !(seconds > 0) || seconds > 86_400) {
+    throw new InvalidArgumentError('must be a number of seconds, more than 0 and at most 86400')
+  }
+  return Math.round(seconds * 1000)
+}

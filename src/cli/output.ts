@@ -19,3 +19,8 @@ export class Output {
 export function printError (message: string): void {
   process.stderr.write(`exper-dht: error: ${message}\n`)
 }
+
+/** A seq for JSON: a number while it is exact in a double, a decimal string beyond 2^53. */
+export function jsonSeq (seq: bigint): number | string {
+  return seq <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(seq) : seq.toString()
+}

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander'
 import { ConfigError, InvalidKeyError, NotFoundError, ValueTooLargeError } from '../errors.js'
 import { CommandError, ExitCode, UsageError } from './exit-codes.js'
 import { printError } from './output.js'
+import { getCommand } from './get.js'
+import { putCommand } from './put.js'
 import { startCommand } from './start.js'
 
 /** The `exper-dht` program with all its commands. */
@@ -12,6 +14,8 @@ export function createProgram (): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => { write(text) } })
   program.addCommand(startCommand())
+  program.addCommand(putCommand())
+  program.addCommand(getCommand())
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run "exper-dht ${command.name()} --help" for usage)`)
   }

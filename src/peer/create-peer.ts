@@ -7,9 +7,11 @@ import { createLibp2pNode } from './libp2p-node.js'
 import { NewestRecordDatastore } from './newest-record-datastore.js'
 import { Peer } from './peer.js'
 import { openDiskDatastore, openMemoryDatastore } from './storage.js'
+import { StoreRetrieveServer } from '../protocol/index.js'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerConfig } from '../config/index.js'
 import type { OpenDatastore } from './storage.js'
+import type { StoreRetrieveServerInit } from '../protocol/index.js'
 
 /** Options of `createPeer`; anything left out comes from `config`. */
 export interface PeerInit {
@@ -25,12 +27,14 @@ export interface PeerInit {
   ephemeral?: boolean
   /** Query-only peer: stores and serves nothing for others. @default config.dht.clientMode */
   clientMode?: boolean
+  /** Limits of the store/retrieve protocol server. @default the constants of src/protocol/limits.ts */
+  kvServer?: StoreRetrieveServerInit
 }
 
 /**
  * Creates and starts a peer: opens its datastore (locking the data directory),
- * loads or creates its identity, starts libp2p listening and dials the
- * bootstrap peers in the background. `peer.ready` resolves once its routing
+ * loads or creates its identity, starts libp2p listening, serves the
+ * store/retrieve protocol and dials the bootstrap peers in the background. `peer.ready` resolves once its routing
  * table holds a peer (at once without bootstrap peers). Throws a
  * `DataDirInUseError` when another process holds the data directory.
  */
@@ -57,8 +61,16 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       connected: (addr, peerId) => { peer.safeDispatchEvent('bootstrap:connected', { detail: { addr, peerId } }) },
       retrying: (addr, attempt, retryInMs, error) => { peer.safeDispatchEvent('bootstrap:retry', { detail: { addr, attempt, retryInMs, error } }) }
     })
-    const peer = new Peer({ config, libp2p, storage, bootstrap, dataDir })
+    const peer: Peer = new Peer({
+      config,
+      libp2p,
+      storage,
+      bootstrap,
+      dataDir,
+      kvServer: new StoreRetrieveServer(libp2p, { put: async (...args) => peer.put(...args), get: async (...args) => peer.get(...args) }, init.kvServer)
+    })
     await libp2p.start()
+    await peer.kvServer.start()
     peer.watchReadiness(config.bootstrap.length > 0)
     bootstrap.start()
     return peer

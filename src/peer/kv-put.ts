@@ -29,6 +29,8 @@ export interface KvPutContext {
   peerId: PeerId
   /** Whether this peer stores and serves records (a DHT server). */
   storesRecords: boolean
+  /** Upper bound of the lookup and the PUT_VALUE requests, in ms. */
+  queryTimeoutMs: number
 }
 
 /**
@@ -45,20 +47,29 @@ export async function putKv (context: KvPutContext, key: string, value: Uint8Arr
   const record = encodeKvRecord({ value, seq, publisher: context.peerId.toMultihash().bytes })
 
   let replicas = context.storesRecords ? 1 : 0
-  let targets = 0
-  for await (const event of context.dht.put(dhtKey, record, { signal: options.signal })) {
-    if (event.name === 'FINAL_PEER') {
-      targets++
-    } else if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' &&
-      event.record != null && uint8ArrayEquals(event.record.value, record)) {
-      replicas++
+  let sent = 0
+  const timeout = AbortSignal.timeout(context.queryTimeoutMs)
+  const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
+  try {
+    for await (const event of context.dht.put(dhtKey, record, { signal })) {
+      if (event.name === 'SEND_QUERY' && event.messageName === 'PUT_VALUE') {
+        sent++
+      } else if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' &&
+        event.record != null && uint8ArrayEquals(event.record.value, record)) {
+        replicas++
+      }
+    }
+  } catch (err) {
+    if (!timeout.aborted || options.signal?.aborted === true) {
+      throw err
     }
   }
 
   if (replicas < quorum) {
     const local = context.storesRecords ? 'this peer and ' : ''
+    const timedOut = timeout.aborted ? ` before the ${context.queryTimeoutMs} ms timeout` : ''
     throw new QuorumFailedError(
-      `put of "${key}" reached ${replicas} of the ${quorum} replicas required (${local}${replicas - (context.storesRecords ? 1 : 0)} of ${targets} remote peers stored it)`,
+      `put of "${key}" reached ${replicas} of the ${quorum} replicas required${timedOut} (${local}${replicas - (context.storesRecords ? 1 : 0)} of the ${sent} remote peers sent the record stored it)`,
       replicas, quorum)
   }
   return { replicas, seq }

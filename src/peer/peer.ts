@@ -8,6 +8,7 @@ import type { GetOptions, GetResult } from './kv-get.js'
 import type { PutOptions, PutResult } from './kv-put.js'
 import type { PeerServices } from './libp2p-node.js'
 import type { OpenDatastore } from './storage.js'
+import type { StoreRetrieveServer } from '../protocol/index.js'
 import type { PeerConfig } from '../config/index.js'
 import type { KvRecord } from '../records/index.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -33,6 +34,7 @@ export interface PeerParts {
   libp2p: Libp2p<PeerServices>
   storage: OpenDatastore
   bootstrap: BootstrapDialer
+  kvServer: StoreRetrieveServer
   /** The data directory, or undefined for an ephemeral peer. */
   dataDir?: string
 }
@@ -50,6 +52,8 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   readonly dataDir?: string
   /** Resolves once the peer is ready (see the `ready` event); never rejects. */
   readonly ready: Promise<void>
+  /** The `/exper-dht/kv/1.0.0` server it runs. */
+  readonly kvServer: StoreRetrieveServer
 
   private readonly storage: OpenDatastore
   private readonly bootstrap: BootstrapDialer
@@ -62,6 +66,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
     this.storage = parts.storage
     this.bootstrap = parts.bootstrap
     this.dataDir = parts.dataDir
+    this.kvServer = parts.kvServer
     this.ready = new Promise((resolve) => {
       this.addEventListener('ready', () => { resolve() }, { once: true })
     })
@@ -88,7 +93,8 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
       dht: this.libp2p.services.dht,
       datastore: this.storage.datastore,
       peerId: this.peerId,
-      storesRecords: !this.config.dht.clientMode
+      storesRecords: !this.config.dht.clientMode,
+      queryTimeoutMs: this.config.dht.queryTimeoutMs
     }, key, value, options.quorum ?? this.config.put.quorum, options)
   }
 
@@ -108,9 +114,10 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
     return record == null ? undefined : decodeKvRecord(record.value)
   }
 
-  /** Stops dialing, stops libp2p and closes the datastore. Safe to call twice. */
+  /** Stops serving and dialing, stops libp2p and closes the datastore. Safe to call twice. */
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
+      await this.kvServer.stop()
       await this.bootstrap.stop()
       await this.libp2p.stop()
       await this.storage.close()

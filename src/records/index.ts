@@ -1,5 +1,5 @@
 export { KvRecord } from './kv-record.js'
-export { encodeKvRecord, decodeKvRecord, MAX_SEQ } from './kv-record-codec.js'
+export { encodeKvRecord, decodeKvRecord, validateValue, MAX_SEQ } from './kv-record-codec.js'
 export type { KvRecordFields } from './kv-record-codec.js'
 export { toDhtKey, fromDhtKey, validateUserKey } from './kv-key.js'
 export { validateKvRecord, parseKvRecord } from './validator.js'

@@ -43,10 +43,15 @@ export function decodeKvRecord (bytes: Uint8Array): KvRecord {
   return record
 }
 
-function checkLimits (record: KvRecordFields): void {
-  if (record.value.byteLength > MAX_VALUE_BYTES) {
-    throw new ValueTooLargeError(`value has ${record.value.byteLength} bytes; the limit is ${MAX_VALUE_BYTES} (64 KiB)`)
+/** Throws a `ValueTooLargeError` when `value` is over `MAX_VALUE_BYTES`. */
+export function validateValue (value: Uint8Array): void {
+  if (value.byteLength > MAX_VALUE_BYTES) {
+    throw new ValueTooLargeError(`value has ${value.byteLength} bytes; the limit is ${MAX_VALUE_BYTES} (64 KiB)`)
   }
+}
+
+function checkLimits (record: KvRecordFields): void {
+  validateValue(record.value)
   if (record.publisher.byteLength > MAX_PUBLISHER_BYTES) {
     throw new InvalidRecordError(`publisher has ${record.publisher.byteLength} bytes; the limit is ${MAX_PUBLISHER_BYTES}`)
   }

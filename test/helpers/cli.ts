@@ -23,20 +23,25 @@ export interface ProcessExit {
 export class CliProcess {
   readonly child: ChildProcess
   readonly events: JsonEvent[] = []
-  stdout = ''
   stderr = ''
   readonly exited: Promise<ProcessExit>
   private hasExited = false
   private readonly waiters = new Set<() => void>()
 
-  constructor (args: string[], env: NodeJS.ProcessEnv = {}) {
+  private readonly stdoutChunks: Buffer[] = []
+
+  /** Spawns `exper-dht ARGS` with extra `env`; `stdin` (if given) is written to its stdin, which is then closed. */
+  constructor (args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string | Uint8Array) {
     this.child = spawn(process.execPath, [CLI_PATH, ...args], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: [stdin == null ? 'ignore' : 'pipe', 'pipe', 'pipe']
     })
+    if (stdin != null) {
+      this.child.stdin!.end(stdin)
+    }
+    this.child.stdout!.on('data', (chunk: Buffer) => { this.stdoutChunks.push(chunk) })
     this.exited = once(this.child, 'close').then(([code, signal]) => ({ code, signal }) as ProcessExit)
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
-      this.stdout += line + '\n'
       try {
         this.events.push(JSON.parse(line) as JsonEvent)
       } catch {}
@@ -71,6 +76,16 @@ export class CliProcess {
       this.waiters.add(check)
       check()
     })
+  }
+
+  /** Everything written to stdout so far, as text. */
+  get stdout (): string {
+    return this.stdoutBytes().toString('utf8')
+  }
+
+  /** Everything written to stdout so far, as bytes. */
+  stdoutBytes (): Buffer {
+    return Buffer.concat(this.stdoutChunks)
   }
 
   /** Sends `signal` and waits for the process to exit. */

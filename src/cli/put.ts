@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises'
+import { Command } from 'commander'
+import { KvClient, MAX_QUORUM } from '../protocol/index.js'
+import { validateUserKey, validateValue } from '../records/index.js'
+import { parseMultiaddr, parsePositiveInt, parseSeconds } from './arguments.js'
+import { UsageError } from './exit-codes.js'
+import { jsonSeq } from './output.js'
+
+interface PutFlags {
+  peer: string
+  quorum?: number
+  timeout?: number
+  file?: string
+  json?: boolean
+}
+
+/** `exper-dht put KEY [VALUE]`: stores a value through a peer's store/retrieve protocol. */
+export function putCommand (): Command {
+  return new Command('put')
+    .description('store VALUE (or --file PATH, or stdin with "-") under KEY through a peer')
+    .argument('<key>', 'the key: 1 to 256 bytes of UTF-8')
+    .argument('[value]', 'the value as text, or "-" to read it from stdin')
+    .requiredOption('--peer <multiaddr>', 'the peer to ask, e.g. /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...', parseMultiaddr)
+    .option('--file <path>', 'read the value from a file (any bytes)')
+    .option('--quorum <n>', `peers that must store it, this peer included (1-${MAX_QUORUM}; default: the peer's, 1)`, parsePositiveInt)
+    .option('--timeout <seconds>', 'give up after this long (default 35)', parseSeconds)
+    .option('--json', 'print {"key","replicas","seq"}')
+    .action(runPut)
+}
+
+async function runPut (key: string, text: string | undefined, flags: PutFlags): Promise<void> {
+  validateUserKey(key)
+  const value = await readValue(text, flags.file)
+  validateValue(value)
+  if (flags.quorum != null && flags.quorum > MAX_QUORUM) {
+    throw new UsageError(`--quorum ${flags.quorum} is over the limit of ${MAX_QUORUM}`)
+  }
+  const client = await KvClient.create()
+  try {
+    const { replicas, seq } = await client.store(flags.peer, key, value, { quorum: flags.quorum, timeoutMs: flags.timeout })
+    if (flags.json === true) {
+      process.stdout.write(JSON.stringify({ key, replicas, seq: jsonSeq(seq) }) + '\n')
+    } else {
+      process.stdout.write(`stored "${key}" on ${replicas} peer${replicas === 1 ? '' : 's'} (seq ${seq})\n`)
+    }
+  } finally {
+    await client.close()
+  }
+}
+
+/** The value from exactly one source: the argument, `-` (stdin) or `--file`. */
+async function readValue (text: string | undefined, file: string | undefined): Promise<Uint8Array> {
+  if (file != null && text != null) {
+    throw new UsageError('give the value either as an argument or with --file, not both')
+  }
+  if (file != null) {
+    try {
+      return await readFile(file)
+    } catch (err) {
+      throw new UsageError(`cannot read --file ${file}: ${(err as Error).message}`)
+    }
+  }
+  if (text == null) {
+    throw new UsageError('missing value: give it as an argument, "-" for stdin, or --file PATH')
+  }
+  if (text === '-') {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer)
+    }
+    return Buffer.concat(chunks)
+  }
+  return new TextEncoder().encode(text)
+}

@@ -1,0 +1,133 @@
+import '../shim/promise-with-resolvers.js'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import { NotFoundError, QuorumFailedError, TimeoutError } from '../errors.js'
+import { validateUserKey, validateValue } from '../records/index.js'
+import { frameStream, readFrame } from './frames.js'
+import { Request, Response } from './kv-protocol.js'
+import { KV_PROTOCOL, MAX_QUORUM, REQUEST_DEADLINE_MS } from './limits.js'
+import type { Libp2p } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** A client waits a little longer than a peer's request deadline, so the peer's TIMEOUT answer arrives first. */
+export const DEFAULT_CLIENT_TIMEOUT_MS = REQUEST_DEADLINE_MS + 5_000
+
+/** Options of `KvClient.create`. */
+export interface KvClientInit {
+  /** Upper bound of one request (dial included), in ms. @default DEFAULT_CLIENT_TIMEOUT_MS (35 s) */
+  timeoutMs?: number
+}
+
+/** Options of one request. */
+export interface KvRequestOptions {
+  /** Upper bound of this request, in ms. @default the client's `timeoutMs` */
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+/** Options of `KvClient.store`. */
+export interface KvStoreOptions extends KvRequestOptions {
+  /** Peers that must store the record. @default the serving peer's default (1) */
+  quorum?: number
+}
+
+/** A response with a status the client has no typed error for (INVALID_REQUEST, TOO_LARGE, INTERNAL), or a broken exchange. */
+export class KvProtocolError extends Error {
+  override readonly name = 'KvProtocolError'
+  constructor (message: string, readonly status?: Response.Status) {
+    super(message)
+  }
+}
+
+/**
+ * A thin client of `/exper-dht/kv/1.0.0`: stores and retrieves through any
+ * exper-dht peer without running a DHT node. It runs its own lightweight
+ * libp2p node (TCP + Noise + Yamux, no listening, no DHT) and keeps the
+ * connection to each peer for the next requests; one stream per request.
+ */
+export class KvClient {
+  private constructor (private readonly node: Libp2p, private readonly timeoutMs: number) {}
+
+  /** Starts a client. Close it with `close()`. */
+  static async create (init: KvClientInit = {}): Promise<KvClient> {
+    const node = await createLibp2p({
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()]
+    })
+    return new KvClient(node, init.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS)
+  }
+
+  /**
+   * Asks `peer` to store `value` under `key`. Checks key and value before
+   * dialing (`InvalidKeyError`, `ValueTooLargeError`); throws
+   * `QuorumFailedError` when fewer than `quorum` peers stored it.
+   */
+  async store (peer: string | Multiaddr, key: string, value: Uint8Array, options: KvStoreOptions = {}): Promise<{ replicas: number, seq: bigint }> {
+    validateUserKey(key)
+    validateValue(value)
+    const quorum = options.quorum ?? 0
+    if (!Number.isInteger(quorum) || quorum < 0 || quorum > MAX_QUORUM) {
+      throw new RangeError(`quorum must be a whole number from 1 to ${MAX_QUORUM}`)
+    }
+    const response = await this.request(peer, { type: Request.Type.STORE, key, value: value as Uint8Array<ArrayBuffer>, quorum }, options)
+    if (response.status === Response.Status.QUORUM_FAILED) {
+      throw new QuorumFailedError(response.error, response.replicas, quorum)
+    }
+    expectOk(response)
+    return { replicas: response.replicas, seq: response.seq }
+  }
+
+  /** Asks `peer` for the value of `key`; throws `NotFoundError` when no peer has it. */
+  async retrieve (peer: string | Multiaddr, key: string, options: KvRequestOptions = {}): Promise<{ value: Uint8Array, seq: bigint }> {
+    validateUserKey(key)
+    const response = await this.request(peer, { type: Request.Type.RETRIEVE, key, value: new Uint8Array(), quorum: 0 }, options)
+    if (response.status === Response.Status.NOT_FOUND) {
+      throw new NotFoundError(response.error)
+    }
+    expectOk(response)
+    return { value: response.value, seq: response.seq }
+  }
+
+  /** Closes the connections and stops the client's node. */
+  async close (): Promise<void> {
+    await this.node.stop()
+  }
+
+  private async request (peer: string | Multiaddr, request: Request, options: KvRequestOptions): Promise<Response> {
+    const address = typeof peer === 'string' ? multiaddr(peer) : peer
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
+    try {
+      const stream = await this.node.dialProtocol(address, KV_PROTOCOL, { signal })
+      try {
+        const frames = frameStream(stream)
+        await frames.write(Request.encode(request), { signal })
+        const response = Response.decode(await readFrame(frames, { signal }))
+        await stream.close({ signal })
+        return response
+      } catch (err) {
+        stream.abort(err as Error)
+        throw err
+      }
+    } catch (err) {
+      if (timeout.aborted) {
+        throw new TimeoutError(`no answer from ${address.toString()} within ${timeoutMs} ms`)
+      }
+      throw new KvProtocolError(`request to ${address.toString()} failed: ${(err as Error).message}`)
+    }
+  }
+}
+
+function expectOk (response: Response): void {
+  if (response.status === Response.Status.TIMEOUT) {
+    throw new TimeoutError(response.error)
+  }
+  if (response.status !== Response.Status.OK) {
+    throw new KvProtocolError(`${response.status}: ${response.error}`, response.status)
+  }
+}

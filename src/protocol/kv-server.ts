@@ -1,0 +1,133 @@
+import { InvalidKeyError, NotFoundError, QuorumFailedError, TimeoutError, ValueTooLargeError } from '../errors.js'
+import { validateUserKey, validateValue } from '../records/index.js'
+import { frameStream, readFrame } from './frames.js'
+import { Request, Response } from './kv-protocol.js'
+import {
+  KV_PROTOCOL, MAX_INBOUND_STREAMS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_QUORUM, REQUEST_DEADLINE_MS, RESPONSE_MARGIN_MS
+} from './limits.js'
+import type { GetOptions, GetResult } from '../peer/kv-get.js'
+import type { PutOptions, PutResult } from '../peer/kv-put.js'
+import type { Libp2p, Stream } from '@libp2p/interface'
+
+/** What the server stores into and retrieves from: a `Peer`. */
+export interface KvBackend {
+  put(key: string, value: Uint8Array, options: PutOptions): Promise<PutResult>
+  get(key: string, options: GetOptions): Promise<GetResult>
+}
+
+/** Options of `StoreRetrieveServer`. */
+export interface StoreRetrieveServerInit {
+  /** From a stream's opening to its response, in ms. @default REQUEST_DEADLINE_MS (30 s) */
+  requestDeadlineMs?: number
+  /** Concurrent kv streams per connection. @default MAX_INBOUND_STREAMS_PER_CONNECTION (32) */
+  maxInboundStreamsPerConnection?: number
+  /** Concurrent kv streams in total. @default MAX_INBOUND_STREAMS (256) */
+  maxInboundStreams?: number
+}
+
+/**
+ * Serves `/exper-dht/kv/1.0.0` (docs/protocol.md): one request per stream,
+ * STORE → `backend.put`, RETRIEVE → `backend.get`. A malformed, oversized or
+ * late request costs only its own stream; the number of streams served at
+ * once is capped per connection and in total.
+ */
+export class StoreRetrieveServer {
+  private readonly requestDeadlineMs: number
+  private readonly maxInboundStreamsPerConnection: number
+  private readonly maxInboundStreams: number
+  private readonly active = new Set<Stream>()
+
+  constructor (private readonly libp2p: Libp2p, private readonly backend: KvBackend, init: StoreRetrieveServerInit = {}) {
+    this.requestDeadlineMs = init.requestDeadlineMs ?? REQUEST_DEADLINE_MS
+    this.maxInboundStreamsPerConnection = init.maxInboundStreamsPerConnection ?? MAX_INBOUND_STREAMS_PER_CONNECTION
+    this.maxInboundStreams = init.maxInboundStreams ?? MAX_INBOUND_STREAMS
+  }
+
+  /** Registers the protocol handler. */
+  async start (): Promise<void> {
+    await this.libp2p.handle(KV_PROTOCOL, async (stream) => { await this.serve(stream) }, {
+      maxInboundStreams: this.maxInboundStreamsPerConnection
+    })
+  }
+
+  /** Unregisters the handler and resets the streams still being served. */
+  async stop (): Promise<void> {
+    await this.libp2p.unhandle(KV_PROTOCOL)
+    for (const stream of this.active) {
+      stream.abort(new Error('the peer is stopping'))
+    }
+  }
+
+  /** How many kv streams are being served right now. */
+  get activeStreams (): number {
+    return this.active.size
+  }
+
+  private async serve (stream: Stream): Promise<void> {
+    if (this.active.size >= this.maxInboundStreams) {
+      stream.abort(new Error(`too many concurrent kv requests (limit ${this.maxInboundStreams})`))
+      return
+    }
+    this.active.add(stream)
+    const deadline = AbortSignal.timeout(this.requestDeadlineMs)
+    const operationSignal = AbortSignal.timeout(Math.max(this.requestDeadlineMs - RESPONSE_MARGIN_MS, 0))
+    try {
+      const frames = frameStream(stream)
+      const frame = await readFrame(frames, { signal: deadline })
+      const response = await this.respond(frame, operationSignal)
+      await frames.write(Response.encode(response), { signal: deadline })
+      await stream.close({ signal: deadline })
+    } catch (err) {
+      stream.abort(err as Error)
+    } finally {
+      this.active.delete(stream)
+    }
+  }
+
+  private async respond (frame: Uint8Array, signal: AbortSignal): Promise<Response> {
+    let request: Request
+    try {
+      request = Request.decode(frame)
+    } catch (err) {
+      return failure(Response.Status.INVALID_REQUEST, `the frame is not a valid Request: ${(err as Error).message}`)
+    }
+    try {
+      validateUserKey(request.key)
+      if (request.type === Request.Type.STORE) {
+        return await this.store(request, signal)
+      }
+      const { value, seq } = await this.backend.get(request.key, { signal })
+      return { status: Response.Status.OK, value: value as Uint8Array<ArrayBuffer>, seq, replicas: 0, error: '' }
+    } catch (err) {
+      return errorResponse(err as Error, signal)
+    }
+  }
+
+  private async store (request: Request, signal: AbortSignal): Promise<Response> {
+    validateValue(request.value)
+    if (request.quorum > MAX_QUORUM) {
+      return failure(Response.Status.INVALID_REQUEST, `quorum ${request.quorum} is over the limit of ${MAX_QUORUM}`)
+    }
+    const { replicas, seq } = await this.backend.put(request.key, request.value, {
+      quorum: request.quorum === 0 ? undefined : request.quorum,
+      signal
+    })
+    return { status: Response.Status.OK, value: new Uint8Array(), seq, replicas, error: '' }
+  }
+}
+
+function failure (status: Response.Status, error: string, replicas = 0): Response {
+  return { status, value: new Uint8Array(), seq: 0n, replicas, error }
+}
+
+/** Maps a failed operation to its status: typed errors to theirs, anything else to INTERNAL. */
+function errorResponse (err: Error, signal: AbortSignal): Response {
+  if (err instanceof InvalidKeyError) return failure(Response.Status.INVALID_REQUEST, err.message)
+  if (err instanceof ValueTooLargeError) return failure(Response.Status.TOO_LARGE, err.message)
+  if (err instanceof NotFoundError) return failure(Response.Status.NOT_FOUND, err.message)
+  if (err instanceof QuorumFailedError) return failure(Response.Status.QUORUM_FAILED, err.message, err.replicas)
+  if (err instanceof TimeoutError || signal.aborted) {
+    return failure(Response.Status.TIMEOUT, `the operation did not finish within the request deadline: ${err.message}`)
+  }
+  return failure(Response.Status.INTERNAL, err.message)
+}
