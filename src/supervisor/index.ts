@@ -1,0 +1,5 @@
+export { Cluster, startCluster, CLUSTER_DIR, STATUS_TIMEOUT_MS } from './cluster.js'
+export type { ClusterInit, ClusterEvents } from './cluster.js'
+export type { ClusterPeer, PeerExit, PeerGaveUp, PeerState, ReadyPeer, SupervisorConfig } from './supervised-peer.js'
+export type { PeerStatus } from './messages.js'
+export type { ProcessExit } from './peer-process.js'
