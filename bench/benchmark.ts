@@ -2,6 +2,7 @@ import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { describeEnvironment } from './environment.js'
+import { PROCESS_IMPLEMENTATIONS } from './options.js'
 import { computeRatios } from './ratios.js'
 import { driverOf, hostingOf } from './run-one.js'
 import type { Environment } from './environment.js'
@@ -41,6 +42,10 @@ export async function runBenchmark (options: BenchOptions, log: (line: string) =
   const report: BenchReport = { date: new Date().toISOString(), environment: describeEnvironment(), options, runs: [], skipped: [], ratios: [] }
   const unavailable = new Map<Implementation, string>()
   for (const impl of options.impls) {
+    if (options.processes && !PROCESS_IMPLEMENTATIONS.includes(impl)) {
+      unavailable.set(impl, `--processes runs only ${PROCESS_IMPLEMENTATIONS.join(' and ')} (exper then through the kv protocol)`)
+      continue
+    }
     try {
       await prepare(impl)
     } catch (err) {
@@ -55,7 +60,7 @@ export async function runBenchmark (options: BenchOptions, log: (line: string) =
         report.skipped.push({ impl, peers, reason })
         continue
       }
-      log(`running ${impl} with ${peers} peers`)
+      log(`running ${impl} with ${peers} peers${options.processes ? ', one process each' : ''}`)
       report.runs.push(await runInWorker(specOf(options, impl, peers)))
     }
   }
@@ -64,8 +69,8 @@ export async function runBenchmark (options: BenchOptions, log: (line: string) =
 }
 
 function specOf (options: BenchOptions, impl: Implementation, peers: number): RunSpec {
-  const { records, valueSize, concurrency, durationS, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps } = options
-  return { impl, peers, records, valueSize, concurrency, durationS, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps }
+  const { records, valueSize, concurrency, durationS, processes, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps } = options
+  return { impl, peers, records, valueSize, concurrency, durationS, processes, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps }
 }
 
 /** The longest a worker may take: every phase's limit, plus slack. */

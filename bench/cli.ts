@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [flags]`: measures exper-dht against plain
- * @libp2p/kad-dht. Progress on stderr, a Markdown
+ * @libp2p/kad-dht and the Go interop peer. Progress on stderr, a Markdown
  * table on stdout, everything in `--json FILE`. See docs/benchmarks.md.
  */
 import '../src/shim/promise-with-resolvers.js'
@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises'
 import { Command, InvalidArgumentError } from 'commander'
 import { runBenchmark } from './benchmark.js'
 import { BenchUsageError, DEFAULT_OPTIONS, IMPLEMENTATIONS, parseImplementations, parsePeerCounts, parseSeconds, parseWholeNumber, validateOptions } from './options.js'
+import { prepareImplementation } from './prepare.js'
 import { formatReport } from './report.js'
 import type { BenchOptions } from './options.js'
 
@@ -30,13 +31,14 @@ function flag<T> (parse: (text: string) => T): (text: string) => T {
 function parseArguments (argv: string[]): BenchOptions {
   const d = DEFAULT_OPTIONS
   const program = new Command('bench')
-    .description('Benchmark exper-dht against @libp2p/kad-dht (127.0.0.1 only)')
+    .description('Benchmark exper-dht against @libp2p/kad-dht and the Go interop peer (127.0.0.1 only)')
     .option('--peers <list>', 'network sizes, comma-separated', flag(parsePeerCounts), d.peers)
     .option('--records <n>', 'records to put and get', flag((t) => parseWholeNumber('--records', t, 1)), d.records)
     .option('--value-size <bytes>', 'bytes per value', flag((t) => parseWholeNumber('--value-size', t, 1)), d.valueSize)
     .option('--concurrency <n>', 'gets in flight at once in the load phase', flag((t) => parseWholeNumber('--concurrency', t, 1, 1024)), d.concurrency)
     .option('--duration <s>', 'length of the load phase, seconds', flag((t) => parseSeconds('--duration', t)), d.durationS)
     .option('--impl <list>', `implementations, comma-separated: ${IMPLEMENTATIONS.join(', ')}`, flag(parseImplementations), d.impls)
+    .option('--processes', 'one OS process per peer (exper and go), driven through the kv protocol', d.processes)
     .option('--seed <n>', 'seed of every random choice', flag((t) => parseWholeNumber('--seed', t, 0, 2 ** 31 - 1)), d.seed)
     .option('--json <file>', 'write the full report as JSON to FILE')
     .option('--op-timeout <s>', 'upper bound of one put or get, seconds', flag((t) => parseSeconds('--op-timeout', t)), d.opTimeoutS)
@@ -53,6 +55,7 @@ function parseArguments (argv: string[]): BenchOptions {
     concurrency: o.concurrency,
     durationS: o.duration,
     impls: o.impl,
+    processes: o.processes === true,
     seed: o.seed,
     jsonFile: o.json,
     opTimeoutS: o.opTimeout,
@@ -77,7 +80,7 @@ async function main (argv: string[]): Promise<number> {
     return EXIT_USAGE
   }
   const log = (line: string): void => { process.stderr.write(`bench: ${line}\n`) }
-  const report = await runBenchmark(options, log)
+  const report = await runBenchmark(options, log, async (impl) => prepareImplementation(impl, log))
   process.stdout.write(formatReport(report))
   if (options.jsonFile != null) {
     await writeFile(options.jsonFile, JSON.stringify(report, null, 2) + '\n')

@@ -31,7 +31,7 @@ export function formatReport (report: BenchReport): string {
     `${options.records} records × ${options.valueSize} B, load: ${options.concurrency} concurrent gets for ${options.durationS} s, seed ${options.seed}`,
     '',
     table(
-      ['impl', 'hosting', 'N', 'ready', 'startup s', 'put ok', 'put ms p50/p99', 'replicas', 'get ok', 'get ms p50/p99', 'load ops/s', 'load ms p50/p99', 'load ok', 'RSS MB', 'MB/peer', 'CPU s', 'ELD p99 ms'],
+      ['impl', 'hosting', 'N', 'ready', 'startup s', 'put ok', 'put ms p50/p99', 'replicas', 'get ok', 'get ms p50/p99', 'load ops/s', 'load ms p50/p99', 'load ok', 'RSS MB', 'MB/peer', 'CPU s', 'ELD p99 ms', 'client CPU s'],
       report.runs.map(runRow)
     )
   ]
@@ -57,7 +57,9 @@ export function formatReport (report: BenchReport): string {
 const LEGEND = 'ok: succeeded/attempted (gets: with the value put). replicas: mean peers that stored a put. ' +
   'RSS MB: the hosting process(es) after the load phase. MB/peer: growth of the RSS over the process before its peers, / N; ' +
   'with *: the whole RSS of the hosting process(es) / N, runtime included. CPU s: user + system of the hosting process(es), all phases. ' +
-  'ELD: event-loop delay of the Node process hosting the peers.'
+  'ELD: event-loop delay of the Node process hosting the peers. ' +
+  'client CPU s: kv-driven runs only, CPU of the benchmark process (the KvClient) during the load phase / the phase\'s wall time; ' +
+  'close to 1:1 means the client, not the peers, set the pace.'
 
 function runRow (run: RunResult): string[] {
   const res = run.resources
@@ -78,7 +80,8 @@ function runRow (run: RunResult): string[] {
     res == null ? '–' : (res.rssAfterBytes / MB).toFixed(0),
     res == null ? '–' : (res.rssPerPeerBytes / MB).toFixed(1) + (res.rssPerPeerBasis === 'total' ? '*' : ''),
     res == null ? '–' : res.cpuSeconds.total.toFixed(1),
-    res?.eventLoopDelay == null ? '–' : res.eventLoopDelay.p99Ms.toFixed(0)
+    res?.eventLoopDelay == null ? '–' : res.eventLoopDelay.p99Ms.toFixed(0),
+    res?.clientCpuSeconds == null ? '–' : `${res.clientCpuSeconds.load.toFixed(1)} / ${((run.load?.elapsedMs ?? 0) / 1000).toFixed(1)}`
   ]
 }
 

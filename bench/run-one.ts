@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { startCluster } from './clusters/index.js'
 import { makeRecords, runGetPhase, runLoadPhase, runPutPhase } from './phases.js'
+import { sampleThisProcess } from './resources.js'
 import { round } from './stats.js'
 import type { BenchCluster } from './clusters/cluster.js'
 import type { BenchOptions, Implementation } from './options.js'
@@ -8,13 +9,13 @@ import type { LoadPhaseResult, PhaseLimits, PhaseResult, PutPhaseResult } from '
 import type { EventLoopDelaySummary, ResourceSample } from './resources.js'
 
 /** One implementation at one network size: what a worker process measures. */
-export type RunSpec = Pick<BenchOptions, 'records' | 'valueSize' | 'concurrency' | 'durationS' | 'seed' | 'opTimeoutS' | 'readyTimeoutS' | 'phaseTimeoutS' | 'maxOps'> & {
+export type RunSpec = Pick<BenchOptions, 'records' | 'valueSize' | 'concurrency' | 'durationS' | 'processes' | 'seed' | 'opTimeoutS' | 'readyTimeoutS' | 'phaseTimeoutS' | 'maxOps'> & {
   impl: Implementation
   peers: number
 }
 
 /** Where the peers of a run live. */
-export type Hosting = 'in-process' | 'host-process'
+export type Hosting = 'in-process' | 'host-process' | 'processes'
 
 /** Memory, CPU and event-loop delay of a run. */
 export interface RunResources {
@@ -31,6 +32,12 @@ export interface RunResources {
   cpuSeconds: { startup: number, put: number, get: number, load: number, total: number }
   /** Of the process hosting the peers, when it is a Node process. */
   eventLoopDelay?: EventLoopDelaySummary
+  /**
+   * CPU seconds of the benchmark's own process, which drives kv-driven runs
+   * through its KvClient: a load value close to the load phase's wall time
+   * means the client, not the peers, set the pace. Absent for in-process runs.
+   */
+  clientCpuSeconds?: { load: number, total: number }
 }
 
 /** Everything measured for one implementation at one network size. */
@@ -103,6 +110,7 @@ export async function runOne (spec: RunSpec, log: (line: string) => void): Promi
 }
 
 async function measure (cluster: BenchCluster, spec: RunSpec, result: RunResult, log: (line: string) => void): Promise<void> {
+  const clientAtReady = sampleThisProcess()
   const atReady = await cluster.resources()
   if (cluster.readyPeers.length === 0) {
     throw new Error('no peer became ready')
@@ -116,6 +124,7 @@ async function measure (cluster: BenchCluster, spec: RunSpec, result: RunResult,
 
   result.get = await runGetPhase(cluster, put.stored, limits, spec.seed, log)
   const afterGet = await cluster.resources()
+  const clientBeforeLoad = sampleThisProcess()
 
   result.load = await runLoadPhase(cluster, put.stored, {
     concurrency: spec.concurrency,
@@ -124,9 +133,16 @@ async function measure (cluster: BenchCluster, spec: RunSpec, result: RunResult,
     opTimeoutMs: limits.opTimeoutMs,
     seed: spec.seed
   }, log)
+  const clientAfterLoad = sampleThisProcess()
   const afterLoad = await cluster.resources()
 
   result.resources = resourcesOf(cluster.baseline, [atReady, afterPut, afterGet, afterLoad], cluster.size)
+  if (driverOf(spec) === 'kv') {
+    result.resources.clientCpuSeconds = {
+      load: round(clientAfterLoad.cpuSeconds - clientBeforeLoad.cpuSeconds),
+      total: round(clientAfterLoad.cpuSeconds - clientAtReady.cpuSeconds)
+    }
+  }
   result.resources.eventLoopDelay = await cluster.eventLoopDelay()
 }
 
@@ -149,12 +165,15 @@ function resourcesOf (baseline: ResourceSample | undefined, [atReady, afterPut, 
 }
 
 /** Where `spec`'s peers run. */
-export function hostingOf (spec: Pick<RunSpec, 'impl'>): Hosting {
-  return spec.impl === 'exper-kv' ? 'host-process' : 'in-process'
+export function hostingOf (spec: Pick<RunSpec, 'impl' | 'processes'>): Hosting {
+  if (spec.processes) {
+    return 'processes'
+  }
+  return spec.impl === 'exper-kv' || spec.impl === 'go' ? 'host-process' : 'in-process'
 }
 
 /** How `spec`'s peers are driven: the library API in this process, or the store/retrieve protocol. */
-export function driverOf (spec: Pick<RunSpec, 'impl'>): 'api' | 'kv' {
+export function driverOf (spec: Pick<RunSpec, 'impl' | 'processes'>): 'api' | 'kv' {
   return hostingOf(spec) === 'in-process' ? 'api' : 'kv'
 }
 

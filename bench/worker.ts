@@ -19,7 +19,7 @@ process.on('disconnect', abandon)
 
 process.once('message', (message) => {
   const spec = message as RunSpec
-  const label = `[${spec.impl} N=${spec.peers}]`
+  const label = `[${spec.impl}${spec.processes ? ' processes' : ''} N=${spec.peers}]`
   const log = (line: string): void => { process.stderr.write(`${label} ${line}\n`) }
   void runOne(spec, log).then((result) => {
     process.send!(result, () => { process.exit(0) })
