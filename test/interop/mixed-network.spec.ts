@@ -5,21 +5,14 @@ import { eventually } from './helpers/eventually.js'
 import { runGo } from './helpers/go-peer.js'
 import { KadProbe } from './helpers/kad-probe.js'
 import { startMixedNetwork } from './helpers/mixed-network.js'
+import { jsonOf } from './helpers/results.js'
 import { validationVectors } from './helpers/vectors.js'
 import type { ProcessResult } from '../helpers/cli.js'
 import type { MixedNetwork, NetworkPeer } from './helpers/mixed-network.js'
+import type { GetJson, PutJson } from './helpers/results.js'
 import type { ValidationVector } from './helpers/vectors.js'
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
-
-/** The JSON line of a command that must have succeeded. */
-function jsonOf<T> (result: ProcessResult): T {
-  expect(result.code, result.stderr).to.equal(0)
-  return JSON.parse(result.stdout) as T
-}
-
-interface PutJson { key: string, replicas: number, seq: number }
-interface GetJson { key: string, value: string, seq: number }
 
 describe('interop: 3 exper-dht and 3 go-libp2p peers, real processes on 127.0.0.1', () => {
   let network: MixedNetwork

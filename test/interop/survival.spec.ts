@@ -2,14 +2,9 @@ import { expect } from 'chai'
 import { runCli } from '../helpers/cli.js'
 import { runGo } from './helpers/go-peer.js'
 import { startMixedNetwork } from './helpers/mixed-network.js'
-import type { ProcessResult } from '../helpers/cli.js'
+import { jsonOf } from './helpers/results.js'
 import type { MixedNetwork, NetworkPeer } from './helpers/mixed-network.js'
-
-/** The JSON line of a command that must have succeeded. */
-function jsonOf<T> (result: ProcessResult): T {
-  expect(result.code, result.stderr).to.equal(0)
-  return JSON.parse(result.stdout) as T
-}
+import type { GetJson, PutJson } from './helpers/results.js'
 
 /** Stops peers with SIGTERM; each must exit 0. */
 async function stopAll (peers: NetworkPeer[]): Promise<void> {
@@ -24,19 +19,19 @@ describe('interop: a record outlives the implementation that stored it', () => {
 
   it('stored through an exper-dht peer, it is retrieved through a Go peer after every exper-dht peer has stopped', async () => {
     network = await startMixedNetwork()
-    const stored = jsonOf<{ replicas: number, seq: number }>(
+    const stored = jsonOf<PutJson>(
       await runCli(['put', 'outlives-ts', 'stored by exper-dht', '--peer', network.ts[0].addr, '--quorum', '4', '--json']))
     await stopAll(network.ts)
-    const got = jsonOf<{ value: string, seq: number }>(await runGo(['get', 'outlives-ts', '--peer', network.go[2].addr, '--json']))
+    const got = jsonOf<GetJson>(await runGo(['get', 'outlives-ts', '--peer', network.go[2].addr, '--json']))
     expect(got).to.deep.include({ value: 'stored by exper-dht', seq: stored.seq })
   })
 
   it('stored through a Go peer, it is retrieved through an exper-dht peer after every Go peer has stopped', async () => {
     network = await startMixedNetwork()
-    const stored = jsonOf<{ replicas: number, seq: number }>(
+    const stored = jsonOf<PutJson>(
       await runGo(['put', 'outlives-go', 'stored by go', '--peer', network.go[0].addr, '--quorum', '4', '--json']))
     await stopAll(network.go)
-    const got = jsonOf<{ value: string, seq: number }>(await runCli(['get', 'outlives-go', '--peer', network.ts[2].addr, '--json']))
+    const got = jsonOf<GetJson>(await runCli(['get', 'outlives-go', '--peer', network.ts[2].addr, '--json']))
     expect(got).to.deep.include({ value: 'stored by go', seq: stored.seq })
   })
 })

@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"unicode/utf8"
-
-	"encoding/base64"
 
 	"exper-dht/interop/kvproto"
 	"exper-dht/interop/kvrecord"
@@ -21,12 +20,12 @@ type (
 		Seq      any    `json:"seq"`
 	}
 	getResult struct {
-		Key      string `json:"key"`
-		Value    string `json:"value,omitempty"`
-		Encoding string `json:"encoding,omitempty"`
-		Out      string `json:"out,omitempty"`
-		Bytes    *int   `json:"bytes,omitempty"`
-		Seq      any    `json:"seq"`
+		Key      string  `json:"key"`
+		Value    *string `json:"value,omitempty"`
+		Encoding string  `json:"encoding,omitempty"`
+		Out      string  `json:"out,omitempty"`
+		Bytes    *int    `json:"bytes,omitempty"`
+		Seq      any     `json:"seq"`
 	}
 )
 
@@ -113,10 +112,11 @@ func runGet(args []string) error {
 		}
 		size := len(resp.Value)
 		result.Out, result.Bytes = *outFile, &size
-	} else if utf8.Valid(resp.Value) {
-		result.Value = string(resp.Value)
+	} else if text := string(resp.Value); utf8.ValidString(text) {
+		result.Value = &text
 	} else {
-		result.Value, result.Encoding = base64.StdEncoding.EncodeToString(resp.Value), "base64"
+		encoded := base64.StdEncoding.EncodeToString(resp.Value)
+		result.Value, result.Encoding = &encoded, "base64"
 	}
 	if *jsonOut {
 		(&output{json: true}).print(result, "")

@@ -102,7 +102,7 @@ func parseStartFlags(args []string) (startFlags, error) {
 		return flags, err
 	case len(positional) > 0:
 		return flags, usageErrorf("start takes no arguments, got %q", positional)
-	case flags.peers < 0:
+	case isSet(fs, "peers") && flags.peers < 1:
 		return flags, usageErrorf("--peers must be at least 1")
 	}
 	for _, addr := range flags.bootstrap {

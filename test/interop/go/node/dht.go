@@ -33,8 +33,8 @@ func Validator() record.NamespacedValidator {
 //     every /kv record is refused as an unknown record type.
 //
 // Loopback and private addresses need nothing here: a DHT built with dht.New
-// filters neither queries, nor routing-table peers, nor addresses (those
-// filters are set by the dual/Amino constructors, not by dht.New).
+// filters neither queries, nor routing-table peers, nor addresses. (dual.New
+// does: its WAN DHT drops private and loopback addresses and peers.)
 func DHTOptions(store ds.Batching) []dht.Option {
 	return []dht.Option{
 		dht.ProtocolPrefix(ProtocolPrefix),
