@@ -2,7 +2,7 @@ import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { describeEnvironment } from './environment.js'
-import { PROCESS_IMPLEMENTATIONS } from './options.js'
+import { PROCESS_IMPLEMENTATIONS, readyTimeoutFor } from './options.js'
 import { computeRatios } from './ratios.js'
 import { driverOf, hostingOf } from './run-one.js'
 import type { Environment } from './environment.js'
@@ -70,7 +70,7 @@ export async function runBenchmark (options: BenchOptions, log: (line: string) =
 
 function specOf (options: BenchOptions, impl: Implementation, peers: number): RunSpec {
   const { records, valueSize, concurrency, durationS, processes, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps } = options
-  return { impl, peers, records, valueSize, concurrency, durationS, processes, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps }
+  return { impl, peers, records, valueSize, concurrency, durationS, processes, seed, opTimeoutS, readyTimeoutS: readyTimeoutS ?? readyTimeoutFor(peers), phaseTimeoutS, maxOps }
 }
 
 /** The longest a worker may take: every phase's limit, plus slack. */

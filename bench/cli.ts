@@ -42,7 +42,7 @@ function parseArguments (argv: string[]): BenchOptions {
     .option('--seed <n>', 'seed of every random choice', flag((t) => parseWholeNumber('--seed', t, 0, 2 ** 31 - 1)), d.seed)
     .option('--json <file>', 'write the full report as JSON to FILE')
     .option('--op-timeout <s>', 'upper bound of one put or get, seconds', flag((t) => parseSeconds('--op-timeout', t)), d.opTimeoutS)
-    .option('--ready-timeout <s>', 'how long to wait for every peer to be ready, seconds', flag((t) => parseSeconds('--ready-timeout', t)), d.readyTimeoutS)
+    .option('--ready-timeout <s>', 'how long to wait for every peer to be ready, seconds (default: 30 + 1 per peer)', flag((t) => parseSeconds('--ready-timeout', t)))
     .option('--phase-timeout <s>', 'upper bound of the put phase and of the get phase, seconds', flag((t) => parseSeconds('--phase-timeout', t)), d.phaseTimeoutS)
     .option('--max-ops <n>', 'upper bound of the gets the load phase starts', flag((t) => parseWholeNumber('--max-ops', t, 1)), d.maxOps)
     .exitOverride()

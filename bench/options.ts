@@ -40,8 +40,11 @@ export interface BenchOptions {
   jsonFile?: string
   /** Upper bound of one put or get, in seconds. @default 30 */
   opTimeoutS: number
-  /** How long to wait for every peer to become ready, in seconds; late peers are reported and left out. @default 30 */
-  readyTimeoutS: number
+  /**
+   * How long to wait for every peer to become ready, in seconds; late peers
+   * are reported and left out. @default `readyTimeoutFor(N)`: 30 s plus 1 s per peer
+   */
+  readyTimeoutS?: number
   /** Upper bound of the put phase and of the get phase, in seconds. @default 300 */
   phaseTimeoutS: number
   /** Upper bound of the number of gets the load phase starts. @default 1000000 */
@@ -59,9 +62,16 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   processes: false,
   seed: 1,
   opTimeoutS: 30,
-  readyTimeoutS: 30,
   phaseTimeoutS: 300,
   maxOps: 1_000_000
+}
+
+/**
+ * The default ready timeout for `peers` peers: 30 s plus 1 s per peer, since
+ * N processes (or N in-process peers) start on a machine of a few cores.
+ */
+export function readyTimeoutFor (peers: number): number {
+  return 30 + peers
 }
 
 /** A bad flag value; the message says which and why. */

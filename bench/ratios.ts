@@ -27,6 +27,8 @@ export interface Ratio {
   hosting: RunResult['hosting']
   /** exper / other per metric; null where either value is missing or the other's is 0. */
   values: Record<RatioMetric, number | null>
+  /** Why the comparison is shaky, when it is: peers that were never ready (operations ran on fewer peers), or a failed run. */
+  caveats: string[]
 }
 
 const EXPER: readonly Implementation[] = ['exper', 'exper-kv']
@@ -51,8 +53,23 @@ export function computeRatios (runs: readonly RunResult[]): Ratio[] {
         const b = metric.of(other)
         return [name, a == null || b == null || b === 0 ? null : round(a / b)]
       })) as Record<RatioMetric, number | null>
-      ratios.push({ peers: run.peers, impl: run.impl, other: other.impl, hosting: run.hosting, values })
+      ratios.push({ peers: run.peers, impl: run.impl, other: other.impl, hosting: run.hosting, values, caveats: [...caveatsOf(run), ...caveatsOf(other)] })
     }
   }
   return ratios
+}
+
+function caveatsOf (run: RunResult): string[] {
+  const caveats: string[] = []
+  if (run.startup.ready < run.peers) {
+    caveats.push(`${run.impl}: only ${run.startup.ready}/${run.peers} peers ready`)
+  }
+  const notStarted = (run.put?.skipped ?? 0) + (run.get?.skipped ?? 0)
+  if (notStarted > 0) {
+    caveats.push(`${run.impl}: ${notStarted} operations not started (phase time limit)`)
+  }
+  if (run.error != null) {
+    caveats.push(`${run.impl}: failed`)
+  }
+  return caveats
 }

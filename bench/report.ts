@@ -38,8 +38,8 @@ export function formatReport (report: BenchReport): string {
   if (report.ratios.length > 0) {
     const metrics = Object.keys(RATIO_METRICS) as RatioMetric[]
     lines.push('', 'Ratios exper / other (times, memory, CPU: below 1 is better for exper; ops/s: above 1 is)', '', table(
-      ['N', 'exper', 'other', ...metrics.map((m) => RATIO_HEADERS[m])],
-      report.ratios.map((r) => [String(r.peers), r.impl, r.other, ...metrics.map((m) => r.values[m] == null ? '–' : r.values[m].toFixed(2))])
+      ['N', 'exper', 'other', ...metrics.map((m) => RATIO_HEADERS[m]), 'caveats'],
+      report.ratios.map((r) => [String(r.peers), r.impl, r.other, ...metrics.map((m) => r.values[m] == null ? '–' : r.values[m].toFixed(2)), r.caveats.join('; ')])
     ))
   }
   const notes = [
@@ -94,6 +94,9 @@ function runNotes (run: RunResult): string[] {
   }
   if (run.startup.notReady.length > 0) {
     notes.push(`${label}: ${run.startup.notReady.length} peers never became ready (left out of the operations)`)
+  }
+  for (const error of run.startup.errors ?? []) {
+    notes.push(`${label}: startup: ${error.count} × ${error.message.slice(0, 200)}`)
   }
   for (const [phase, result] of [['put', run.put], ['get', run.get], ['load', run.load]] as const) {
     if (result == null) continue

@@ -9,9 +9,11 @@ import type { LoadPhaseResult, PhaseLimits, PhaseResult, PutPhaseResult } from '
 import type { EventLoopDelaySummary, ResourceSample } from './resources.js'
 
 /** One implementation at one network size: what a worker process measures. */
-export type RunSpec = Pick<BenchOptions, 'records' | 'valueSize' | 'concurrency' | 'durationS' | 'processes' | 'seed' | 'opTimeoutS' | 'readyTimeoutS' | 'phaseTimeoutS' | 'maxOps'> & {
+export type RunSpec = Pick<BenchOptions, 'records' | 'valueSize' | 'concurrency' | 'durationS' | 'processes' | 'seed' | 'opTimeoutS' | 'phaseTimeoutS' | 'maxOps'> & {
   impl: Implementation
   peers: number
+  /** How long to wait for every peer to become ready, in seconds. */
+  readyTimeoutS: number
 }
 
 /** Where the peers of a run live. */
@@ -53,6 +55,8 @@ export interface RunResult {
     ready: number
     /** Indices of the peers that did not; operations left them out. */
     notReady: number[]
+    /** Why peers failed to join, when the implementation can tell. */
+    errors?: Array<{ message: string, count: number }>
   }
   put?: PutPhaseResult
   get?: PhaseResult
@@ -90,7 +94,8 @@ export async function runOne (spec: RunSpec, log: (line: string) => void): Promi
     startup: {
       ms: round(performance.now() - started),
       ready: ready.size,
-      notReady: Array.from({ length: cluster.size }, (_, i) => i).filter((i) => !ready.has(i))
+      notReady: Array.from({ length: cluster.size }, (_, i) => i).filter((i) => !ready.has(i)),
+      errors: cluster.startupErrors
     }
   }
   log(`${ready.size}/${cluster.size} peers ready in ${(result.startup.ms / 1000).toFixed(1)} s`)

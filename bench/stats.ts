@@ -31,13 +31,18 @@ export function summarizeLatencies (latenciesMs: readonly number[]): LatencySumm
   }
 }
 
-/** Counts error messages, so a report can say what failed without listing every failure. */
+/**
+ * Counts error messages, so a report can say what failed without listing
+ * every failure. Messages are grouped with their record keys, addresses and
+ * peer ids blanked out: "bench-4 not found" and "bench-5 not found" are one
+ * kind of failure.
+ */
 export class ErrorTally {
   private readonly counts = new Map<string, number>()
 
   /** Records one failure. */
   add (err: unknown): void {
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+    const message = genericMessage(err instanceof Error ? `${err.name}: ${err.message}` : String(err))
     this.counts.set(message, (this.counts.get(message) ?? 0) + 1)
   }
 
@@ -48,6 +53,14 @@ export class ErrorTally {
       .slice(0, limit)
       .map(([message, count]) => ({ message, count }))
   }
+}
+
+/** `message` with multiaddrs, peer ids and benchmark keys replaced by placeholders. */
+export function genericMessage (message: string): string {
+  return message
+    .replace(/\/(ip4|ip6|dns4|dns6|dns)\/\S+/g, '<addr>')
+    .replace(/\b(12D3KooW|Qm)[1-9A-HJ-NP-Za-km-z]{20,}\b/g, '<peer>')
+    .replace(/\bbench-\d+\b/g, '<key>')
 }
 
 /** `value` rounded to 3 decimals (microseconds, for milliseconds). */

@@ -20,6 +20,8 @@ export interface BenchCluster {
   readonly size: number
   /** Indices of the peers that became ready within the ready timeout; operations use only these. */
   readonly readyPeers: readonly number[]
+  /** Why peers failed to join, when the cluster can tell (most frequent first). */
+  readonly startupErrors?: Array<{ message: string, count: number }>
   /** The hosting processes' memory and CPU before the first peer started, when known. */
   readonly baseline?: ResourceSample
   /** Stores `value` under `key` through peer `index`; resolves with the number of peers that stored it. */

@@ -11,6 +11,7 @@ import { createLibp2p } from 'libp2p'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { decodeKvRecord, encodeKvRecord, recordSelectors, recordValidators, toDhtKey } from '../../src/index.js'
 import { sampleThisProcess } from '../resources.js'
+import { ErrorTally } from '../stats.js'
 import { LOOPBACK_LISTEN, startNodes } from './in-process.js'
 import type { BenchCluster, ClusterInit } from './cluster.js'
 import type { NodeKind } from './in-process.js'
@@ -41,7 +42,7 @@ export interface VanillaInit extends ClusterInit {
  * default mapper drops loopback addresses, so nothing could be found at all).
  * TCP + Noise + Yamux, plus identify and ping because kad-dht requires them.
  * Each node joins with one `libp2p.dial` of node 0, as a js developer would
- * write it: no retry. `allowLoopback` adds `connectionManager.allow` for
+ * write it: no retry (the failures are reported as `startupErrors`). `allowLoopback` adds `connectionManager.allow` for
  * 127.0.0.0/8 and nothing else.
  *
  * put: `dht.put` of an encoded KvRecord; replicas = this node (kad-dht stores
@@ -50,11 +51,13 @@ export interface VanillaInit extends ClusterInit {
  * lookup has ended with the selector's best value, as `contentRouting.get` does.
  */
 export async function startVanillaCluster (init: VanillaInit): Promise<BenchCluster> {
-  const started = await startNodes(vanillaNode(init.allowLoopback === true), init)
+  const dialErrors = new ErrorTally()
+  const started = await startNodes(vanillaNode(init.allowLoopback === true, dialErrors), init)
   const nodes = started.nodes
   return {
     size: nodes.length,
     readyPeers: started.readyPeers,
+    startupErrors: dialErrors.top(),
     baseline: started.baseline,
     put: async (index, key, value, signal) => putVanilla(nodes[index], key, value, signal),
     get: async (index, key, signal) => getVanilla(nodes[index], key, signal),
@@ -64,7 +67,7 @@ export async function startVanillaCluster (init: VanillaInit): Promise<BenchClus
   }
 }
 
-function vanillaNode (allowLoopback: boolean): NodeKind<VanillaNode> {
+function vanillaNode (allowLoopback: boolean, dialErrors: ErrorTally): NodeKind<VanillaNode> {
   return {
     start: async (bootstrap) => {
       const node = await createLibp2p<VanillaServices>({
@@ -86,8 +89,8 @@ function vanillaNode (allowLoopback: boolean): NodeKind<VanillaNode> {
         }
       })
       if (bootstrap != null) {
-        // one dial, as a js developer would; a refused dial leaves the node never ready, which the benchmark reports
-        node.dial(multiaddr(bootstrap)).catch(() => {})
+        // one dial, as a js developer would; a failed dial leaves the node never ready, which the benchmark reports
+        node.dial(multiaddr(bootstrap)).catch((err) => { dialErrors.add(err) })
       }
       return node
     },

@@ -29,6 +29,7 @@ describe('npm run bench', function () {
     expect(report.ratios).to.have.length(1)
     expect(report.ratios[0]).to.include({ peers: 5, impl: 'exper', other: 'vanilla-allow' })
     expect(report.ratios[0].values.loadOpsPerSecond).to.be.above(0)
+    expect(report.ratios[0].caveats).to.deep.equal([])
 
     const rows = run.stdout.split('\n').filter((line) => /^\| (exper|vanilla-allow) +\| in-process/.test(line))
     expect(rows).to.have.length(2)

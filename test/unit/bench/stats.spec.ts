@@ -19,4 +19,18 @@ describe('bench: latency statistics', () => {
     tally.add(new TypeError('b'))
     expect(tally.top()).to.deep.equal([{ message: 'TypeError: b', count: 2 }, { message: 'Error: a', count: 1 }])
   })
+
+  it('groups failures that differ only by key, address or peer id', () => {
+    const tally = new ErrorTally()
+    tally.add(new Error('"bench-4" not found'))
+    tally.add(new Error('"bench-17" not found'))
+    tally.add(new Error('request to /ip4/127.0.0.1/tcp/39797/p2p/12D3KooWQUzrHTab7Au8zTtUMg4LFbxB1BmoyyzWcyEcBspnqGzc failed: timeout'))
+    tally.add(new Error('request to /ip4/127.0.0.1/tcp/41425/p2p/12D3KooWG3GjFcsP53a1vLdoi3Se3PKQt9ZniPcfCvQBXSuknqhD failed: timeout'))
+    tally.add(new Error('peer 12D3KooWG3GjFcsP53a1vLdoi3Se3PKQt9ZniPcfCvQBXSuknqhD is gone'))
+    expect(tally.top()).to.deep.equal([
+      { message: 'Error: "<key>" not found', count: 2 },
+      { message: 'Error: request to <addr> failed: timeout', count: 2 },
+      { message: 'Error: peer <peer> is gone', count: 1 }
+    ])
+  })
 })
