@@ -5,7 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
-import { Message, MessageType } from '../../helpers/kad-message.js'
+import { Message, MessageType } from '../../../src/kad/kad-message.js'
 import { startPeer } from '../../helpers/peers.js'
 import type { Peer } from '../../../src/index.js'
 
