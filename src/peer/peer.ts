@@ -26,6 +26,8 @@ export interface PeerEvents {
   'peer:connect': CustomEvent<PeerId>
   /** The last connection to a peer closed. */
   'peer:disconnect': CustomEvent<PeerId>
+  /** The DHT routing table gained or lost a peer; `detail` is its new size. */
+  'routing:change': CustomEvent<number>
 }
 
 /** The parts `createPeer` assembles into a `Peer`. */
@@ -125,15 +127,18 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
     return this.stopping
   }
 
-  /** Wires libp2p and bootstrap events to this peer's events; called once by `createPeer`. */
+  /** Wires libp2p and routing table events to this peer's events; called once by `createPeer`. */
   watchReadiness (hasBootstrapPeers: boolean): void {
     this.libp2p.addEventListener('peer:connect', (event) => { this.safeDispatchEvent('peer:connect', { detail: event.detail }) })
     this.libp2p.addEventListener('peer:disconnect', (event) => { this.safeDispatchEvent('peer:disconnect', { detail: event.detail }) })
+    const table = routingTableOf(this.libp2p)
+    const onChange = (): void => { this.safeDispatchEvent('routing:change', { detail: table.size }) }
+    table.addEventListener('peer:add', onChange)
+    table.addEventListener('peer:remove', onChange)
     if (!hasBootstrapPeers || this.routingTableSize > 0) {
       this.safeDispatchEvent('ready')
       return
     }
-    const table = routingTableOf(this.libp2p)
     const onAdd = (): void => {
       table.removeEventListener('peer:add', onAdd)
       this.safeDispatchEvent('ready')
@@ -144,8 +149,8 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
 
 /**
  * The DHT's routing table. @libp2p/kad-dht types it as `{ size }` only, but the
- * object is an EventTarget emitting `peer:add` / `peer:remove`; readiness
- * listens for `peer:add` instead of polling the size.
+ * object is an EventTarget emitting `peer:add` / `peer:remove`; readiness and
+ * `routing:change` listen for them instead of polling the size.
  */
 function routingTableOf (libp2p: Libp2p<PeerServices>): { size: number } & EventTarget {
   return (libp2p.services.dht as unknown as { routingTable: { size: number } & EventTarget }).routingTable
