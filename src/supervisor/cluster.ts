@@ -63,6 +63,7 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
   readonly config: SupervisorConfig
 
   private readonly slots: SupervisedPeer[]
+  private started = false
   private stopping?: Promise<void>
 
   /** Prepares a cluster; `start()` starts it. Throws a `ConfigError` for invalid options. */
@@ -105,9 +106,13 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
    * once, alone, and learns the others as they join: under load (kad-dht
    * pings each new contact before adding it) that can lag, hence the second
    * wait, bounded by `readyTimeoutMs`. If peer 0 cannot start, or `stop()` is
-   * called meanwhile, stops everything and rejects.
+   * called meanwhile, stops everything and rejects. A cluster starts once.
    */
   async start (): Promise<void> {
+    if (this.started || this.stopping != null) {
+      throw new Error(this.started ? 'the cluster has already been started' : 'the cluster has been stopped')
+    }
+    this.started = true
     try {
       await this.slots[0].start()
       const queue = this.slots.slice(1)

@@ -159,9 +159,12 @@ describe('startCluster (peer processes supervised by the library)', function () 
     expect(() => new Cluster({ peers: 1, supervisor: { batchSize: 0 } })).to.throw(ConfigError, /supervisor\.batchSize/)
   })
 
-  it('startCluster() is new Cluster() then start()', async () => {
+  it('startCluster() is new Cluster() then start(), which runs once', async () => {
     cluster = await startCluster({ peers: 1, ephemeral: true })
     expect(cluster.running()).to.have.length(1)
     expect(cluster.dir).to.equal(undefined)
+    let error: Error | undefined
+    await cluster.start().catch((err: Error) => { error = err })
+    expect(error?.message).to.equal('the cluster has already been started')
   })
 })
