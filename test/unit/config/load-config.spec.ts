@@ -23,7 +23,7 @@ describe('configuration', () => {
   it('has the supervisor\'s documented defaults', () => {
     expect(defaultConfig().supervisor).to.deep.equal({
       host: '127.0.0.1',
-      batchSize: 6,
+      batchSize: 16,
       readyTimeoutMs: 60_000,
       restartDelayMs: 100,
       restartMaxDelayMs: 5000,
