@@ -102,11 +102,16 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
   /**
    * Starts peer 0, then the others, `batchSize` at a time; resolves once every
    * peer has been ready or was given up and every running peer's routing
-   * table holds a peer (a `ready` event says the same). Peer 0 is ready at
-   * once, alone, and learns the others as they join: under load (kad-dht
-   * pings each new contact before adding it) that can lag, hence the second
-   * wait, bounded by `readyTimeoutMs`. If peer 0 cannot start, or `stop()` is
-   * called meanwhile, stops everything and rejects. A cluster starts once.
+   * table holds `readyRoutingTable` peers, or all the others when there are
+   * fewer (a `ready` event says the same). A peer is ready with one peer in
+   * its table (peer 0 with none) and learns more as others join, late under
+   * load (kad-dht pings each new contact before adding it); and kad-dht's
+   * own refresh ran when its table was empty and comes back in minutes.
+   * Lookups through a peer that knows a single other are fragile, so once
+   * every peer is up, those short of `readyRoutingTable` are asked to
+   * refresh their routing table, and the cluster waits for them (at most
+   * `readyTimeoutMs`). If peer 0 cannot start, or `stop()` is called
+   * meanwhile, stops everything and rejects. A cluster starts once.
    */
   async start (): Promise<void> {
     if (this.started || this.stopping != null) {
@@ -122,6 +127,11 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
         }
       }
       await Promise.all(Array.from({ length: Math.min(this.config.batchSize, queue.length) }, startNext))
+      for (const slot of this.slots) {
+        if (slot.snapshot.routingTableSize < this.config.readyRoutingTable) {
+          slot.refreshRoutingTable()
+        }
+      }
       await this.routingTablesFilled()
       if (this.stopping != null) {
         throw new Error('the cluster was stopped while starting')
@@ -164,14 +174,15 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
   }
 
   /**
-   * Resolves once every running peer's routing table holds a peer (at once
-   * with fewer than two running), after `readyTimeoutMs` at the latest, or
-   * when the cluster stops.
+   * Resolves once every running peer's routing table holds
+   * `readyRoutingTable` peers (or all the other running ones, if fewer),
+   * after `readyTimeoutMs` at the latest, or when the cluster stops.
    */
   private async routingTablesFilled (): Promise<void> {
     const filled = (): boolean => {
       const running = this.peers.filter((peer) => peer.state === 'running')
-      return this.stopping != null || running.length < 2 || running.every((peer) => peer.routingTableSize > 0)
+      const wanted = Math.min(this.config.readyRoutingTable, running.length - 1)
+      return this.stopping != null || running.every((peer) => peer.routingTableSize >= wanted)
     }
     const done = new AbortController()
     // two listeners per peer

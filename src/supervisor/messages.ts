@@ -1,7 +1,7 @@
 /**
- * The IPC messages a peer process forked by the supervisor sends it (Node's
- * JSON serialization over the fork channel). The supervisor sends none: it
- * stops a peer with a signal, or by closing the channel.
+ * The IPC messages between the supervisor and the peer processes it forks
+ * (Node's JSON serialization over the fork channel). The supervisor stops a
+ * peer with a signal, or by closing the channel, not with a message.
  */
 
 /** The peer is ready (its routing table holds a peer, or it runs alone). */
@@ -31,4 +31,21 @@ export function isPeerMessage (value: unknown): value is PeerMessage {
     return typeof message.peerId === 'string' && Array.isArray(message.addrs) && message.addrs.every((addr) => typeof addr === 'string')
   }
   return message.type === 'routing-table' && Number.isSafeInteger(message.size)
+}
+
+/**
+ * Supervisor → peer: look up random keys to fill the routing table now (what
+ * kad-dht does every few minutes) - for a peer that joined while the network
+ * was still forming and knows too few others.
+ */
+export interface RefreshRoutingTableMessage {
+  type: 'refresh-routing-table'
+}
+
+/** Any message the supervisor sends. */
+export type SupervisorMessage = RefreshRoutingTableMessage
+
+/** Whether `value` is a message the supervisor sends. */
+export function isSupervisorMessage (value: unknown): value is SupervisorMessage {
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>).type === 'refresh-routing-table'
 }

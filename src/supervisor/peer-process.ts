@@ -2,7 +2,7 @@ import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { TypedEventEmitter } from 'main-event'
 import { isPeerMessage } from './messages.js'
-import type { ReadyMessage } from './messages.js'
+import type { ReadyMessage, SupervisorMessage } from './messages.js'
 import type { ChildProcess } from 'node:child_process'
 
 /** The CLI entry point that every peer process runs (`exper-dht start ...`). */
@@ -100,6 +100,14 @@ export class PeerProcess extends TypedEventEmitter<PeerProcessEvents> {
     const how = this.exit == null ? 'running' : this.exit.signal != null ? `killed by ${this.exit.signal}` : `exit code ${this.exit.code ?? 'unknown'}`
     const lastLine = this.stderr.trim().split('\n').at(-1) ?? ''
     return lastLine === '' ? how : `${how}: ${lastLine}`
+  }
+
+  /** Asks the peer to fill its routing table now (see `RefreshRoutingTableMessage`). */
+  refreshRoutingTable (): void {
+    if (this.child.connected) {
+      const message: SupervisorMessage = { type: 'refresh-routing-table' }
+      this.child.send(message, (err) => { if (err != null) { /* the process is ending: its exit is handled */ } })
+    }
   }
 
   /** Sends `signal` unless the process has already ended. */

@@ -1,3 +1,4 @@
+import { isSupervisorMessage } from './messages.js'
 import type { PeerMessage } from './messages.js'
 import type { Peer } from '../peer/index.js'
 
@@ -9,7 +10,7 @@ export function hasSupervisor (proc: NodeJS.Process = process): boolean {
 /**
  * The peer's side of the supervisor's IPC channel: reports the size of its
  * routing table (at once, then at every change) and, once it is ready, its
- * peer id and addresses. A message that cannot be sent (the supervisor is
+ * peer id and addresses; refreshes its routing table when asked. A message that cannot be sent (the supervisor is
  * gone) is dropped; noticing that the channel closed is the caller's job
  * (`process.on('disconnect')`).
  */
@@ -23,5 +24,10 @@ export function reportToSupervisor (peer: Peer, proc: NodeJS.Process = process):
   peer.addEventListener('routing:change', ({ detail }) => { send({ type: 'routing-table', size: detail }) })
   void peer.ready.then(() => {
     send({ type: 'ready', peerId: peer.peerId.toString(), addrs: peer.getMultiaddrs().map(String) })
+  })
+  proc.on('message', (message: unknown) => {
+    if (isSupervisorMessage(message)) {
+      void peer.libp2p.services.dht.refreshRoutingTable().catch(() => {})
+    }
   })
 }

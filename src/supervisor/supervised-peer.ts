@@ -184,6 +184,13 @@ export class SupervisedPeer extends TypedEventEmitter<SupervisedPeerEvents> {
     return ready
   }
 
+  /** Asks its process, if it is running, to fill its routing table now. */
+  refreshRoutingTable (): void {
+    if (this.state === 'running') {
+      this.process?.refreshRoutingTable()
+    }
+  }
+
   /** Stops it for good: no more restarts; SIGTERM, then SIGKILL after the grace period. */
   async stop (): Promise<void> {
     this.stopRequested = true

@@ -25,6 +25,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       batchSize: 16,
       readyTimeoutMs: 60_000,
+      readyRoutingTable: 3,
       restartDelayMs: 100,
       restartMaxDelayMs: 5000,
       maxRestarts: 5,
