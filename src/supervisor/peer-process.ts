@@ -106,7 +106,8 @@ export class PeerProcess extends TypedEventEmitter<PeerProcessEvents> {
   refreshRoutingTable (): void {
     if (this.child.connected) {
       const message: SupervisorMessage = { type: 'refresh-routing-table' }
-      this.child.send(message, (err) => { if (err != null) { /* the process is ending: its exit is handled */ } })
+      // a failed send means the process is ending, and its exit is handled
+      this.child.send(message, () => {})
     }
   }
 
