@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/interop/*/target/', 'src/records/kv-record.ts', 'src/protocol/kv-protocol.ts', 'test/helpers/kad-message.ts'] },
+  { ignores: ['dist/', 'node_modules/', 'test/interop/*/target/', 'src/records/kv-record.ts', 'src/protocol/kv-protocol.ts', 'src/kad/kad-message.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -31,6 +31,10 @@ export const peerConfigSchema = z.strictObject({
     clientMode: z.boolean(),
     /** Peers per k-bucket, and how many peers a put is sent to. */
     kBucketSize: positiveInt,
+    /** Requests a lookup keeps in flight at once (Kademlia's alpha). */
+    alpha: positiveInt,
+    /** Upper bound of one Kad request to one peer, dial included, in ms. */
+    requestTimeoutMs: positiveInt,
     /** Upper bound of one get or put lookup, in ms. */
     queryTimeoutMs: positiveInt
   }),

@@ -1,10 +1,11 @@
 import '../shim/promise-with-resolvers.js'
 import { resolveConfig, resolveDataDir } from '../config/index.js'
-import { recordSelectors } from '../records/index.js'
+import { KadEngine } from '../kad/kad-engine.js'
+import { RecordStore } from '../kad/record-store.js'
+import { recordSelectors, recordValidators } from '../records/index.js'
 import { BootstrapDialer } from './bootstrap.js'
 import { loadOrCreatePrivateKey } from './identity.js'
 import { createLibp2pNode } from './libp2p-node.js'
-import { NewestRecordDatastore } from './newest-record-datastore.js'
 import { Peer } from './peer.js'
 import { openDiskDatastore, openMemoryDatastore } from './storage.js'
 import { StoreRetrieveServer } from '../protocol/index.js'
@@ -52,10 +53,15 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
   const storage: OpenDatastore = dataDir == null ? openMemoryDatastore() : await openDiskDatastore(dataDir)
   try {
     const privateKey = dataDir == null ? await generateKeyPair('Ed25519') : await loadOrCreatePrivateKey(dataDir)
-    const libp2p = await createLibp2pNode({
-      config,
-      privateKey,
-      datastore: new NewestRecordDatastore(storage.datastore, recordSelectors)
+    const records = await RecordStore.open(storage.datastore, recordValidators, recordSelectors)
+    const libp2p = await createLibp2pNode({ config, privateKey, datastore: storage.datastore })
+    const engine = new KadEngine(libp2p, libp2p.services.dht, records, {
+      protocol: config.dht.protocol,
+      k: config.dht.kBucketSize,
+      alpha: config.dht.alpha,
+      requestTimeoutMs: config.dht.requestTimeoutMs,
+      validators: recordValidators,
+      serve: !config.dht.clientMode
     })
     const bootstrap = new BootstrapDialer(libp2p, config.bootstrap, config.bootstrapRetry, {
       connected: (addr, peerId) => { peer.safeDispatchEvent('bootstrap:connected', { detail: { addr, peerId } }) },
@@ -65,11 +71,13 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       config,
       libp2p,
       storage,
+      engine,
       bootstrap,
       dataDir,
       kvServer: new StoreRetrieveServer(libp2p, { put: async (...args) => peer.put(...args), get: async (...args) => peer.get(...args) }, init.kvServer)
     })
     await libp2p.start()
+    await engine.start()
     await peer.kvServer.start()
     peer.watchReadiness(config.bootstrap.length > 0)
     bootstrap.start()

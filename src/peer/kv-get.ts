@@ -2,11 +2,10 @@ import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { NotFoundError, TimeoutError } from '../errors.js'
 import { compareKvRecords, decodeKvRecord, toDhtKey } from '../records/index.js'
-import { readLocalRecord } from './local-records.js'
+import type { KadEngine } from '../kad/kad-engine.js'
+import type { RecordStore } from '../kad/record-store.js'
 import type { KvRecord } from '../records/index.js'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
-import type { KadDHT } from '@libp2p/kad-dht'
-import type { Datastore } from 'interface-datastore'
 
 /** Options of `Peer.get`. */
 export interface GetOptions extends AbortOptions {
@@ -26,58 +25,37 @@ export interface GetResult {
 
 /** What `getKv` works with. */
 export interface KvGetContext {
-  dht: KadDHT
-  datastore: Datastore
+  engine: KadEngine
+  records: RecordStore
   routingTableSize(): number
   queryTimeoutMs: number
 }
 
 /**
  * Finds the record of the user key `key`: this peer's own copy and the values
- * returned by a DHT lookup, until `quorum` values are in hand or the lookup
- * ends (never waiting longer than that), then returns the best by the `/kv`
- * selector. Throws `NotFoundError` when no peer has it, saying why, and
+ * returned by a GET_VALUE lookup, until `quorum` values are in hand or the
+ * lookup ends (never waiting longer than that), then returns the best by the
+ * `/kv` selector. Throws `NotFoundError` when no peer has it, saying why, and
  * `TimeoutError` when the lookup ran past `queryTimeoutMs` empty-handed.
  */
 export async function getKv (context: KvGetContext, key: string, quorum: number, options: GetOptions = {}): Promise<GetResult> {
   const dhtKey = toDhtKey(key)
   const found: KvRecord[] = []
-
-  const local = await readLocalRecord(context.datastore, dhtKey)
-  if (local != null) {
-    try {
-      found.push(decodeKvRecord(local.value))
-    } catch {}
+  const held = context.records.get(dhtKey)
+  if (held != null) {
+    found.push(decodeKvRecord(held.value))
   }
 
-  let timedOut = false
-  if (found.length < quorum && context.routingTableSize() > 0) {
-    const timeout = AbortSignal.timeout(context.queryTimeoutMs)
-    const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
-    try {
-      for await (const event of context.dht.get(dhtKey, { signal })) {
-        if (event.name !== 'PEER_RESPONSE' || event.messageName !== 'GET_VALUE' || event.record == null) {
-          continue
-        }
-        try {
-          found.push(decodeKvRecord(event.record.value))
-        } catch {
-          continue
-        }
-        if (found.length >= quorum) {
-          break
-        }
-      }
-    } catch (err) {
-      if (!timeout.aborted || options.signal?.aborted === true) {
-        throw err
-      }
-      timedOut = true
-    }
+  const timeout = AbortSignal.timeout(context.queryTimeoutMs)
+  const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
+  const remote = await context.engine.getValues(dhtKey, (values) => found.length + values.length >= quorum, { signal })
+  options.signal?.throwIfAborted()
+  for (const { value } of remote) {
+    found.push(decodeKvRecord(value))
   }
 
   if (found.length === 0) {
-    if (timedOut) {
+    if (timeout.aborted) {
       throw new TimeoutError(`no value for "${key}" found within ${context.queryTimeoutMs} ms`)
     }
     const reason = context.routingTableSize() === 0

@@ -6,7 +6,8 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { recordSelectors, recordValidators } from '../records/index.js'
-import { DHT_DATASTORE_PREFIX } from './local-records.js'
+import { noiseCrypto } from './noise-crypto.js'
+import { DHT_DATASTORE_PREFIX } from '../kad/record-store.js'
 import type { PeerConfig } from '../config/index.js'
 import type { Identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
@@ -41,7 +42,14 @@ export interface Libp2pNodeInit {
  *   (5 new connections per second per host by default), which otherwise
  *   refuses most peers of a local network because they all share one IP.
  * - `allowQueryWithZeroPeers: true`: a query on an empty routing table ends at
- *   once instead of waiting for a peer until its timeout; `Peer` reports why.
+ *   once instead of waiting for a peer until its timeout.
+ * - `connectionMonitor: { enabled: false }`: libp2p's monitor opens a ping
+ *   stream on every connection every 10 s; a DHT peer holds many connections
+ *   (a 50-peer network: ~1,200), which made this the largest idle CPU cost.
+ *   Dead connections are still found by Yamux's keep-alive and TCP.
+ *
+ * The DHT's value and peer RPCs and the lookups of gets and puts are then
+ * taken over by the fast path (src/kad, `KadEngine`).
  */
 export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2pNodeInit): Promise<Libp2p<PeerServices>> {
   return createLibp2p<PeerServices>({
@@ -50,7 +58,7 @@ export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2
     start: false,
     addresses: { listen: config.listen },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: noiseCrypto })],
     streamMuxers: [yamux()],
     connectionManager: {
       allow: config.connections.allow,
@@ -58,6 +66,7 @@ export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2
       maxConnections: config.connections.maxConnections,
       dialTimeout: config.connections.dialTimeoutMs
     },
+    connectionMonitor: { enabled: false },
     services: {
       identify: identify(),
       ping: ping(),

@@ -1,13 +1,13 @@
 import { TypedEventEmitter } from 'main-event'
+import { decodeKvRecord, toDhtKey } from '../records/index.js'
 import { getKv } from './kv-get.js'
 import { putKv } from './kv-put.js'
-import { readLocalRecord } from './local-records.js'
-import { decodeKvRecord, toDhtKey } from '../records/index.js'
 import type { BootstrapDialer } from './bootstrap.js'
 import type { GetOptions, GetResult } from './kv-get.js'
 import type { PutOptions, PutResult } from './kv-put.js'
 import type { PeerServices } from './libp2p-node.js'
 import type { OpenDatastore } from './storage.js'
+import type { KadEngine } from '../kad/kad-engine.js'
 import type { StoreRetrieveServer } from '../protocol/index.js'
 import type { PeerConfig } from '../config/index.js'
 import type { KvRecord } from '../records/index.js'
@@ -18,6 +18,8 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export interface PeerEvents {
   /** The routing table holds a peer (or the peer runs alone): queries can succeed. */
   ready: CustomEvent<void>
+  /** The lookup of its own id after `ready` (Kademlia's join) has ended: it knows and is connected to its neighbours. */
+  joined: CustomEvent<void>
   /** A bootstrap peer answered. */
   'bootstrap:connected': CustomEvent<{ addr: string, peerId: PeerId }>
   /** A bootstrap peer could not be dialed; it will be tried again in `retryInMs`. */
@@ -26,8 +28,6 @@ export interface PeerEvents {
   'peer:connect': CustomEvent<PeerId>
   /** The last connection to a peer closed. */
   'peer:disconnect': CustomEvent<PeerId>
-  /** The DHT routing table gained or lost a peer; `detail` is its new size. */
-  'routing:change': CustomEvent<number>
 }
 
 /** The parts `createPeer` assembles into a `Peer`. */
@@ -35,6 +35,7 @@ export interface PeerParts {
   config: PeerConfig
   libp2p: Libp2p<PeerServices>
   storage: OpenDatastore
+  engine: KadEngine
   bootstrap: BootstrapDialer
   kvServer: StoreRetrieveServer
   /** The data directory, or undefined for an ephemeral peer. */
@@ -54,24 +55,37 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   readonly dataDir?: string
   /** Resolves once the peer is ready (see the `ready` event); never rejects. */
   readonly ready: Promise<void>
+  /** Resolves once the peer has joined (see the `joined` event); never rejects. */
+  readonly joined: Promise<void>
   /** The `/exper-dht/kv/1.0.0` server it runs. */
   readonly kvServer: StoreRetrieveServer
 
   private readonly storage: OpenDatastore
+  readonly engine: KadEngine
   private readonly bootstrap: BootstrapDialer
   private stopping?: Promise<void>
+  private readonly stopController = new AbortController()
 
   constructor (parts: PeerParts) {
     super()
     this.config = parts.config
     this.libp2p = parts.libp2p
     this.storage = parts.storage
+    this.engine = parts.engine
     this.bootstrap = parts.bootstrap
     this.dataDir = parts.dataDir
     this.kvServer = parts.kvServer
     this.ready = new Promise((resolve) => {
       this.addEventListener('ready', () => { resolve() }, { once: true })
     })
+    this.joined = new Promise((resolve) => {
+      this.addEventListener('joined', () => { resolve() }, { once: true })
+    })
+  }
+
+  /** Aborted when the peer stops: ends its background work. */
+  private get stopSignal (): AbortSignal {
+    return this.stopController.signal
   }
 
   /** This peer's id. */
@@ -86,14 +100,14 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
 
   /** How many peers its DHT routing table holds. */
   get routingTableSize (): number {
-    return routingTableOf(this.libp2p).size
+    return this.engine.routingTable.size
   }
 
   /** Stores `value` under `key` in the DHT; see `putKv`. */
   async put (key: string, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     return putKv({
-      dht: this.libp2p.services.dht,
-      datastore: this.storage.datastore,
+      engine: this.engine,
+      records: this.engine.records,
       peerId: this.peerId,
       storesRecords: !this.config.dht.clientMode,
       queryTimeoutMs: this.config.dht.queryTimeoutMs
@@ -103,8 +117,8 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   /** Finds the best record for `key` in the DHT; see `getKv`. */
   async get (key: string, options: GetOptions = {}): Promise<GetResult> {
     return getKv({
-      dht: this.libp2p.services.dht,
-      datastore: this.storage.datastore,
+      engine: this.engine,
+      records: this.engine.records,
       routingTableSize: () => this.routingTableSize,
       queryTimeoutMs: this.config.dht.queryTimeoutMs
     }, key, options.quorum ?? this.config.get.quorum, options)
@@ -112,46 +126,49 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
 
   /** The record this peer itself stores for `key`, or undefined (no network). */
   async getLocal (key: string): Promise<KvRecord | undefined> {
-    const record = await readLocalRecord(this.storage.datastore, toDhtKey(key))
+    const record = this.engine.records.get(toDhtKey(key))
     return record == null ? undefined : decodeKvRecord(record.value)
   }
 
   /** Stops serving and dialing, stops libp2p and closes the datastore. Safe to call twice. */
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
+      this.stopController.abort()
       await this.kvServer.stop()
       await this.bootstrap.stop()
+      this.engine.stop()
       await this.libp2p.stop()
       await this.storage.close()
     })()
     return this.stopping
   }
 
-  /** Wires libp2p and routing table events to this peer's events; called once by `createPeer`. */
+  /**
+   * Wires libp2p events to this peer's events and decides readiness; called
+   * once by `createPeer`. With bootstrap peers, the peer is ready once its
+   * routing table holds a peer; it then looks up its own id (Kademlia's join),
+   * which connects it to its neighbours and fills its routing table.
+   */
   watchReadiness (hasBootstrapPeers: boolean): void {
     this.libp2p.addEventListener('peer:connect', (event) => { this.safeDispatchEvent('peer:connect', { detail: event.detail }) })
     this.libp2p.addEventListener('peer:disconnect', (event) => { this.safeDispatchEvent('peer:disconnect', { detail: event.detail }) })
-    const table = routingTableOf(this.libp2p)
-    const onChange = (): void => { this.safeDispatchEvent('routing:change', { detail: table.size }) }
-    table.addEventListener('peer:add', onChange)
-    table.addEventListener('peer:remove', onChange)
-    if (!hasBootstrapPeers || this.routingTableSize > 0) {
+    if (!hasBootstrapPeers) {
       this.safeDispatchEvent('ready')
+      this.safeDispatchEvent('joined')
       return
     }
-    const onAdd = (): void => {
-      table.removeEventListener('peer:add', onAdd)
+    const table = this.engine.routingTable
+    const join = (): void => {
+      table.removeEventListener('peer:add', join)
       this.safeDispatchEvent('ready')
+      void this.engine.closestPeers(this.peerId.toMultihash().bytes, { signal: this.stopSignal }).then(() => {
+        this.safeDispatchEvent('joined')
+      })
     }
-    table.addEventListener('peer:add', onAdd)
+    if (table.size > 0) {
+      join()
+    } else {
+      table.addEventListener('peer:add', join)
+    }
   }
-}
-
-/**
- * The DHT's routing table. @libp2p/kad-dht types it as `{ size }` only, but the
- * object is an EventTarget emitting `peer:add` / `peer:remove`; readiness and
- * `routing:change` listen for them instead of polling the size.
- */
-function routingTableOf (libp2p: Libp2p<PeerServices>): { size: number } & EventTarget {
-  return (libp2p.services.dht as unknown as { routingTable: { size: number } & EventTarget }).routingTable
 }

@@ -12,6 +12,11 @@ const NAMESPACES = {
   [KV_NAMESPACE]: { validate: validateKvRecord, select: selectKvRecord }
 } as const
 
+/** The namespace of a DHT key: `kv` for `/kv/...`, '' when there is none. */
+export function namespaceOf (dhtKey: Uint8Array): string {
+  return new TextDecoder().decode(dhtKey.subarray(0, 64)).split('/')[1] ?? ''
+}
+
 /** Validators for @libp2p/kad-dht, keyed by namespace. */
 export const recordValidators: Validators = Object.fromEntries(
   Object.entries(NAMESPACES).map(([ns, { validate }]) => [ns, validate])

@@ -10,8 +10,9 @@ export function hasSupervisor (proc: NodeJS.Process = process): boolean {
 /**
  * The peer's side of the supervisor's IPC channel: reports the size of its
  * routing table (at once, then at every change) and, once it is ready, its
- * peer id and addresses; refreshes its routing table when asked. A message that cannot be sent (the supervisor is
- * gone) is dropped; noticing that the channel closed is the caller's job
+ * peer id and addresses; looks up its own id again when asked to refresh its
+ * routing table. A message that cannot be sent (the supervisor is gone) is
+ * dropped; noticing that the channel closed is the caller's job
  * (`process.on('disconnect')`).
  */
 export function reportToSupervisor (peer: Peer, proc: NodeJS.Process = process): void {
@@ -20,14 +21,17 @@ export function reportToSupervisor (peer: Peer, proc: NodeJS.Process = process):
       proc.send?.(message, undefined, undefined, () => {})
     }
   }
-  send({ type: 'routing-table', size: peer.routingTableSize })
-  peer.addEventListener('routing:change', ({ detail }) => { send({ type: 'routing-table', size: detail }) })
+  const table = peer.engine.routingTable
+  const reportSize = (): void => { send({ type: 'routing-table', size: table.size }) }
+  reportSize()
+  table.addEventListener('peer:add', reportSize)
+  table.addEventListener('peer:remove', reportSize)
   void peer.ready.then(() => {
     send({ type: 'ready', peerId: peer.peerId.toString(), addrs: peer.getMultiaddrs().map(String) })
   })
   proc.on('message', (message: unknown) => {
     if (isSupervisorMessage(message)) {
-      void peer.libp2p.services.dht.refreshRoutingTable().catch(() => {})
+      void peer.engine.closestPeers(peer.peerId.toMultihash().bytes).catch(() => {})
     }
   })
 }

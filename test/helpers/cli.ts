@@ -7,6 +7,9 @@ import type { ChildProcess } from 'node:child_process'
 /** The compiled CLI entry point (dist/src/cli/index.js). */
 export const CLI_PATH = fileURLToPath(new URL('../../src/cli/index.js', import.meta.url))
 
+/** The command that runs `exper-dht`: node with the compiled CLI. */
+export const EXPER_DHT_COMMAND: readonly string[] = [process.execPath, CLI_PATH]
+
 /** One line of `--json` output. */
 export type JsonEvent = Record<string, unknown> & { event?: string }
 
@@ -17,7 +20,8 @@ export interface ProcessExit {
 }
 
 /**
- * A running `exper-dht` process: collects its stdout lines (parsed as JSON
+ * A running `exper-dht` process (or another program with the same CLI
+ * contract, given as `command`): collects its stdout lines (parsed as JSON
  * when they are) and stderr, and lets a test await a given event.
  */
 export class CliProcess {
@@ -30,9 +34,9 @@ export class CliProcess {
 
   private readonly stdoutChunks: Buffer[] = []
 
-  /** Spawns `exper-dht ARGS` with extra `env`; `stdin` (if given) is written to its stdin, which is then closed. */
-  constructor (args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string | Uint8Array) {
-    this.child = spawn(process.execPath, [CLI_PATH, ...args], {
+  /** Spawns `exper-dht ARGS` (or `command ARGS`) with extra `env`; `stdin` (if given) is written to its stdin, which is then closed. */
+  constructor (args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string | Uint8Array, command: readonly string[] = EXPER_DHT_COMMAND) {
+    this.child = spawn(command[0], [...command.slice(1), ...args], {
       env: { ...process.env, ...env },
       stdio: [stdin == null ? 'ignore' : 'pipe', 'pipe', 'pipe']
     })
@@ -103,9 +107,16 @@ export class CliProcess {
   }
 }
 
+/** How a process ended and what it printed. */
+export type ProcessResult = ProcessExit & { stdout: string, stderr: string }
+
 /** Runs `exper-dht ARGS` to completion. */
-export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessExit & { stdout: string, stderr: string }> {
-  const cli = new CliProcess(args, env)
+export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
+  return completion(new CliProcess(args, env))
+}
+
+/** Waits for a process to end and returns its exit and output. */
+export async function completion (cli: CliProcess): Promise<ProcessResult> {
   const exit = await cli.exited
   return { ...exit, stdout: cli.stdout, stderr: cli.stderr }
 }

@@ -22,7 +22,8 @@ export interface TestNetwork {
 
 /**
  * Starts `size` peers: peer 0 first, then the others in parallel, each
- * bootstrapping from peer 0; resolves once every peer is ready.
+ * bootstrapping from peer 0; resolves once every peer has joined (ready, and
+ * its own lookup done), so tests start on a settled network.
  */
 export async function startNetwork (size: number, init: PeerInit = {}): Promise<TestNetwork> {
   const first = await startPeer(init)
@@ -40,7 +41,7 @@ export async function startNetwork (size: number, init: PeerInit = {}): Promise<
     if (failed != null) {
       throw failed.reason
     }
-    await Promise.all(peers.map(async (peer) => peer.ready))
+    await Promise.all(peers.map(async (peer) => peer.joined))
   } catch (err) {
     await stopPeers(peers)
     throw err

@@ -14,7 +14,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 const bytes = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text)
 /** Short enough to test stalled clients quickly, long enough for DHT operations on a loaded 2-core machine. */
-const REQUEST_DEADLINE_MS = 4000
+const REQUEST_DEADLINE_MS = 6000
 
 function request (fields: Partial<KvRequest>): Uint8Array {
   return frame(KvRequest.encode({ type: KvRequest.Type.STORE, key: 'k', value: new Uint8Array(), quorum: 0, ...fields }))

@@ -2,11 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { PEER_KEY_FILE } from '../../../src/index.js'
+import { PEER_KEY_FILE, decodeKvRecord, toDhtKey } from '../../../src/index.js'
 import { CliProcess, runCli } from '../../helpers/cli.js'
-import { KadProbe } from '../../helpers/kad-probe.js'
 import { alive, killSurvivors, waitUntilGone } from '../../helpers/processes.js'
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
+import { KadProbe } from '../../interop/helpers/kad-probe.js'
 import type { JsonEvent } from '../../helpers/cli.js'
 
 /** A peer as `peer-ready`, `peer-restarted` and `cluster-ready` report it. */
@@ -38,8 +38,8 @@ describe('exper-dht supervise (real processes)', function () {
     return (await cli.waitForEvent('cluster-ready', () => true, CLUSTER_READY_TIMEOUT_MS)).peers as PeerJson[]
   }
 
-  before(async () => { probe = await KadProbe.create() })
-  after(async () => { await probe.close() })
+  before(async () => { probe = await KadProbe.start() })
+  after(async () => { await probe.stop() })
   beforeEach(async () => { dir = await makeTempDir() })
   afterEach(async () => {
     for (const cli of running.splice(0)) {
@@ -58,7 +58,7 @@ describe('exper-dht supervise (real processes)', function () {
     for (const peer of peers) {
       expect(peer.addrs).to.have.length(1)
       expect(peer.addrs[0]).to.match(new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${peer.peerId}$`))
-      expect(await probe.routingTablePeers(peer.addrs[0]), `routing table of peer ${peer.index}`).to.be.at.least(1)
+      expect(await probe.routingTable(peer.addrs[0]), `routing table of peer ${peer.index}`).to.have.length.of.at.least(1)
     }
 
     const put = await runCli(['put', 'greeting', 'hello from peer 0', '--peer', peers[0].addrs[0], '--json'])
@@ -75,7 +75,7 @@ describe('exper-dht supervise (real processes)', function () {
     const victim = peers[2]
     const put = await runCli(['put', 'survivor', 'still here', '--peer', peers[0].addrs[0], '--quorum', '3'])
     expect(put.code, put.stderr).to.equal(0)
-    expect((await probe.storedRecord(victim.addrs[0], 'survivor'))?.seq).to.be.a('bigint')
+    expect(await probe.getValue(victim.addrs[0], toDhtKey('survivor'))).to.not.equal(undefined)
 
     process.kill(victim.pid, 'SIGKILL')
     const exited = await cli.waitForEvent('peer-exited', (event) => event.index === 2)
@@ -85,9 +85,9 @@ describe('exper-dht supervise (real processes)', function () {
     expect(restarted.addrs).to.deep.equal(victim.addrs)
     expect(restarted.pid).to.not.equal(victim.pid)
 
-    // asked directly: the record is in its own datastore, and it serves it
-    const stored = await probe.storedRecord(victim.addrs[0], 'survivor')
-    expect(new TextDecoder().decode(stored?.value)).to.equal('still here')
+    // asked directly (GET_VALUE answers from the peer's own store): it still holds the record, and serves it
+    const stored = await probe.getValue(victim.addrs[0], toDhtKey('survivor'))
+    expect(new TextDecoder().decode(decodeKvRecord(stored!).value)).to.equal('still here')
     const get = await runCli(['get', 'survivor', '--peer', victim.addrs[0]])
     expect(get.code, get.stderr).to.equal(0)
     expect(get.stdout).to.equal('still here')

@@ -1,0 +1,27 @@
+/**
+ * Limits of the Kad fast path. Durations are in ms. The tunables a user may
+ * want to change (k, alpha, timeouts) are in config/default.json.
+ */
+
+const second = 1000
+
+/** Largest Kad message accepted on a stream (a 64 KiB record plus 20 peers with their addresses fit with room to spare). */
+export const MAX_KAD_MESSAGE_BYTES = 256 * 1024
+
+/** Streams kept open to one peer for requests; more concurrent requests wait for one of them. */
+export const MAX_STREAMS_PER_PEER = 4
+
+/** An outbound stream idle this long is closed rather than reused (servers close theirs after a minute). */
+export const OUTBOUND_STREAM_IDLE_TIMEOUT = 45 * second
+
+/** An inbound stream is closed when no request arrives on it for this long (go-libp2p-kad-dht uses one minute too). */
+export const INBOUND_STREAM_IDLE_TIMEOUT = 60 * second
+
+/** Concurrent inbound Kad streams accepted per connection. */
+export const MAX_INBOUND_KAD_STREAMS = 32
+
+/** Concurrent outbound Kad streams per connection (libp2p's per-protocol limit). */
+export const MAX_OUTBOUND_KAD_STREAMS = 64
+
+/** Peers whose addresses are remembered (routing-table peers and lookup candidates). */
+export const ADDRESS_BOOK_CAPACITY = 4096

@@ -1,0 +1,22 @@
+import { Libp2pRecord } from '@libp2p/record'
+import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
+import type { Message } from '../kad-message.js'
+import type { RecordStore } from '../record-store.js'
+
+/**
+ * PUT_VALUE: stores the record when it is valid, for the key of the request
+ * and not older than the one held, and echoes the request as acknowledgement;
+ * throws otherwise (the stream is then reset and the sender does not count
+ * this peer as a replica).
+ */
+export async function handlePutValue (records: RecordStore, request: Message): Promise<Message> {
+  if (request.key == null || request.record == null) {
+    throw new TypeError('PUT_VALUE without a key or a record')
+  }
+  const record = Libp2pRecord.deserialize(request.record)
+  if (!uint8ArrayEquals(record.key, request.key)) {
+    throw new TypeError('PUT_VALUE whose record is for another key')
+  }
+  await records.put(record.key, record.value)
+  return request
+}

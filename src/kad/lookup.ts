@@ -1,0 +1,164 @@
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import * as Digest from 'multiformats/hashes/digest'
+import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
+import { kadId, xorDistance } from './kad-id.js'
+import type { Message } from './kad-message.js'
+import type { PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** A peer a lookup may query. */
+export interface LookupPeer {
+  id: PeerId
+  /** Addresses to dial when there is no connection yet. */
+  addrs?: Multiaddr[]
+}
+
+/** What `lookup` needs. */
+export interface LookupInit {
+  /** The Kademlia id the lookup converges on. */
+  target: Uint8Array
+  /** This peer, never queried. */
+  self: PeerId
+  /** Where to start: the routing table's closest peers. */
+  seeds: LookupPeer[]
+  /** How many closest peers must have answered for the lookup to end. */
+  k: number
+  /** Queries in flight at once. */
+  alpha: number
+  /** Sends the lookup's request to one peer. */
+  query(peer: LookupPeer, signal: AbortSignal): Promise<Message>
+  /** Sees each response; returning true ends the lookup at once. */
+  onResponse?(peer: LookupPeer, response: Message): boolean
+  signal?: AbortSignal
+}
+
+/** How a lookup ended. */
+export interface LookupResult {
+  /** The closest peers that answered, nearest first, at most k. */
+  closest: LookupPeer[]
+  /** Requests sent. */
+  queried: number
+  /** True when `onResponse` ended it early. */
+  stopped: boolean
+}
+
+interface Candidate {
+  /** The peer id's multihash bytes, as they arrived. */
+  idBytes: Uint8Array
+  distance: Buffer
+  peer?: LookupPeer
+  addrBytes?: Uint8Array[]
+  state: 'new' | 'querying' | 'answered' | 'failed'
+}
+
+/**
+ * An iterative Kademlia lookup (the libp2p Kad-DHT spec's algorithm with one
+ * path): query the `alpha` closest unqueried peers, merge the closer peers
+ * they return, and end when the `k` closest peers known have all answered or
+ * failed — or as soon as `onResponse` says so. Peers learned from responses
+ * are parsed only when queried. Never throws; an aborted `signal` ends it with
+ * what it has.
+ */
+export async function lookup (init: LookupInit): Promise<LookupResult> {
+  const selfBytes = init.self.toMultihash().bytes
+  const known = new Map<string, Candidate>()
+  const sorted: Candidate[] = []
+  const controller = new AbortController()
+  const signal = init.signal == null ? controller.signal : AbortSignal.any([init.signal, controller.signal])
+  let queried = 0
+  let inFlight = 0
+  let stopped = false
+
+  const add = (idBytes: Uint8Array, peer?: LookupPeer, addrBytes?: Uint8Array[]): void => {
+    if (uint8ArrayEquals(idBytes, selfBytes)) {
+      return
+    }
+    const key = Buffer.from(idBytes).toString('base64')
+    if (known.has(key)) {
+      return
+    }
+    const candidate: Candidate = { idBytes, distance: xorDistance(kadId(idBytes), init.target), peer, addrBytes, state: 'new' }
+    known.set(key, candidate)
+    let low = 0
+    let high = sorted.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (Buffer.compare(sorted[mid].distance, candidate.distance) < 0) low = mid + 1
+      else high = mid
+    }
+    sorted.splice(low, 0, candidate)
+  }
+
+  for (const seed of init.seeds) {
+    add(seed.id.toMultihash().bytes, seed)
+  }
+
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      controller.abort()
+      const closest = sorted.filter((c) => c.state === 'answered').slice(0, init.k).map((c) => c.peer!)
+      resolve({ closest, queried, stopped })
+    }
+
+    const pump = (): void => {
+      if (stopped || signal.aborted) {
+        if (inFlight === 0) finish()
+        return
+      }
+      let considered = 0
+      for (const candidate of sorted) {
+        if (considered >= init.k || inFlight >= init.alpha) break
+        if (candidate.state === 'failed') continue
+        considered++
+        if (candidate.state === 'new') {
+          start(candidate)
+        }
+      }
+      if (inFlight === 0) {
+        finish()
+      }
+    }
+
+    const start = (candidate: Candidate): void => {
+      let peer: LookupPeer
+      try {
+        peer = candidate.peer ?? parsePeer(candidate)
+      } catch {
+        candidate.state = 'failed'
+        return
+      }
+      candidate.peer = peer
+      candidate.state = 'querying'
+      inFlight++
+      queried++
+      init.query(peer, signal).then((response) => {
+        candidate.state = 'answered'
+        if (init.onResponse?.(peer, response) === true) {
+          stopped = true
+        }
+        for (const closer of response.closer) {
+          add(closer.id, undefined, closer.multiaddrs)
+        }
+      }, () => {
+        candidate.state = 'failed'
+      }).finally(() => {
+        inFlight--
+        pump()
+      })
+    }
+
+    pump()
+  })
+}
+
+function parsePeer (candidate: Candidate): LookupPeer {
+  const id = peerIdFromMultihash(Digest.decode(candidate.idBytes))
+  const addrs: Multiaddr[] = []
+  for (const bytes of candidate.addrBytes ?? []) {
+    try {
+      addrs.push(multiaddr(bytes))
+    } catch {}
+  }
+  return { id, addrs }
+}

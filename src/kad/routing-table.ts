@@ -1,0 +1,125 @@
+import { TypedEventEmitter } from 'main-event'
+import { kadId, xorDistance } from './kad-id.js'
+import type { PeerId } from '@libp2p/interface'
+
+/** Events of the routing table. */
+export interface RoutingTableEvents {
+  'peer:add': CustomEvent<PeerId>
+  'peer:remove': CustomEvent<PeerId>
+}
+
+interface Entry {
+  peer: PeerId
+  kadId: Uint8Array
+  /** Requests in a row that failed. */
+  failures: number
+}
+
+/**
+ * The Kademlia routing table of the fast path: 256 k-buckets by common prefix
+ * length with this peer's id, each holding at most `k` peers, least recently
+ * seen first. A peer enters when it answers a request or identifies as a Kad
+ * server; it leaves after `MAX_FAILURES` failed requests in a row (never the
+ * last peer: a stale contact is better than none). When its bucket is full a
+ * new peer takes the place of one that has failed, or else is dropped, as
+ * Kademlia prefers peers that have been up longer. All operations are
+ * synchronous and in memory.
+ */
+/** Failed requests in a row after which a peer leaves the table. */
+export const MAX_FAILURES = 2
+
+export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
+  private readonly selfKadId: Uint8Array
+  private readonly buckets: Entry[][] = Array.from({ length: 257 }, () => [])
+  private readonly index = new Map<string, number>()
+
+  constructor (self: PeerId, private readonly k: number) {
+    super()
+    this.selfKadId = kadId(self.toMultihash().bytes)
+  }
+
+  /** Peers held. */
+  get size (): number {
+    return this.index.size
+  }
+
+  /** Whether `peer` is held. */
+  has (peer: PeerId): boolean {
+    return this.index.has(peer.toString())
+  }
+
+  /** Adds `peer`, or marks it most recently seen; returns false when its bucket is full. */
+  add (peer: PeerId): boolean {
+    const id = peer.toString()
+    const known = this.index.get(id)
+    if (known != null) {
+      const bucket = this.buckets[known]
+      const [entry] = bucket.splice(bucket.findIndex((e) => e.peer.equals(peer)), 1)
+      entry.failures = 0
+      bucket.push(entry)
+      return true
+    }
+    const peerKadId = kadId(peer.toMultihash().bytes)
+    const cpl = commonPrefixLength(this.selfKadId, peerKadId)
+    const bucket = this.buckets[cpl]
+    if (cpl === 256) {
+      return false
+    }
+    if (bucket.length >= this.k) {
+      const failing = bucket.find((entry) => entry.failures > 0)
+      if (failing == null) {
+        return false
+      }
+      this.remove(failing.peer)
+    }
+    bucket.push({ peer, kadId: peerKadId, failures: 0 })
+    this.index.set(id, cpl)
+    this.safeDispatchEvent('peer:add', { detail: peer })
+    return true
+  }
+
+  /** Counts a failed request to `peer`; removes it after `MAX_FAILURES` in a row unless it is the last peer. */
+  recordFailure (peer: PeerId): void {
+    const cpl = this.index.get(peer.toString())
+    const entry = cpl == null ? undefined : this.buckets[cpl].find((e) => e.peer.equals(peer))
+    if (entry != null && ++entry.failures >= MAX_FAILURES && this.size > 1) {
+      this.remove(peer)
+    }
+  }
+
+  /** Removes `peer`. */
+  remove (peer: PeerId): void {
+    const id = peer.toString()
+    const cpl = this.index.get(id)
+    if (cpl == null) {
+      return
+    }
+    const bucket = this.buckets[cpl]
+    bucket.splice(bucket.findIndex((entry) => entry.peer.equals(peer)), 1)
+    this.index.delete(id)
+    this.safeDispatchEvent('peer:remove', { detail: peer })
+  }
+
+  /** The `count` peers closest to the Kademlia id `target`, nearest first. */
+  closestPeers (target: Uint8Array, count: number): PeerId[] {
+    const scored: Array<{ peer: PeerId, distance: Buffer }> = []
+    for (const bucket of this.buckets) {
+      for (const entry of bucket) {
+        scored.push({ peer: entry.peer, distance: xorDistance(entry.kadId, target) })
+      }
+    }
+    scored.sort((a, b) => Buffer.compare(a.distance, b.distance))
+    return scored.slice(0, count).map((entry) => entry.peer)
+  }
+}
+
+/** Leading bits two ids have in common (256 when equal). */
+function commonPrefixLength (a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.byteLength; i++) {
+    const x = a[i] ^ b[i]
+    if (x !== 0) {
+      return i * 8 + Math.clz32(x) - 24
+    }
+  }
+  return a.byteLength * 8
+}

@@ -1,0 +1,87 @@
+import { Libp2pRecord } from '@libp2p/record'
+import { pbStream } from '@libp2p/utils'
+import { expect } from 'chai'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { encodeKvRecord, toDhtKey } from '../../../src/index.js'
+import { Message, MessageType } from '../../../src/kad/kad-message.js'
+import { startNetwork } from '../../helpers/peers.js'
+import type { Peer } from '../../../src/index.js'
+import type { TestNetwork } from '../../helpers/peers.js'
+
+const bytes = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text)
+
+/**
+ * How many streams `from` has opened to `to` so far, per connection: Yamux
+ * numbers a side's streams 1, 3, 5, …, so a probe stream's id tells how many
+ * came before it (the probe included).
+ */
+async function streamsOpened (from: Peer, to: Peer): Promise<Map<string, number>> {
+  const opened = new Map<string, number>()
+  for (const connection of from.libp2p.getConnections(to.peerId)) {
+    const probe = await connection.newStream('/ipfs/ping/1.0.0')
+    probe.abort(new Error('probe'))
+    opened.set(connection.id, (Number(probe.id) + 1) / 2)
+  }
+  return opened
+}
+
+describe('Kad RPC on long-lived streams', () => {
+  let network: TestNetwork
+
+  before(async () => {
+    network = await startNetwork(4)
+  })
+  after(async () => { await network?.stop() })
+
+  it('puts and gets reuse the streams of earlier requests instead of opening new ones', async () => {
+    const [a, b] = network.peers
+    await a.put('warm-up', bytes('v'))
+    const before = await streamsOpened(a, b)
+    for (let i = 0; i < 20; i++) {
+      await a.put(`reuse-${i}`, bytes('v'))
+      await a.get(`reuse-${i}`)
+    }
+    const after = await streamsOpened(a, b)
+    const newStreams = [...after].reduce((sum, [id, count]) => sum + count - (before.get(id) ?? 0), 0)
+    expect(newStreams, 'streams opened for 40 operations (the second probe is one)').to.be.at.most(2)
+  })
+
+  it('answers request after request on one stream, as go-libp2p-kad-dht clients send them', async () => {
+    const [a, b] = network.peers
+    const key = toDhtKey('one-stream')
+    const record = new Uint8Array(new Libp2pRecord(key, encodeKvRecord({ value: bytes('v'), seq: 1n, publisher: new Uint8Array() }), new Date()).serialize())
+    const stream = await a.libp2p.dialProtocol(b.peerId, a.config.dht.protocol)
+    const messages = pbStream(stream).pb(Message)
+    const exchange = async (message: Partial<Message>): Promise<Message> => {
+      await messages.write({ closer: [], providers: [], type: MessageType.PING, ...message })
+      return messages.read()
+    }
+    expect((await exchange({ type: MessageType.PING })).type).to.equal(MessageType.PING)
+    expect((await exchange({ type: MessageType.PUT_VALUE, key, record })).record).to.deep.equal(record)
+    const got = await exchange({ type: MessageType.GET_VALUE, key })
+    expect(Libp2pRecord.deserialize(got.record!).value).to.deep.equal(Libp2pRecord.deserialize(record).value)
+    const found = await exchange({ type: MessageType.FIND_NODE, key: a.peerId.toMultihash().bytes as Uint8Array<ArrayBuffer> })
+    expect(found.closer.length).to.be.within(1, 3)
+    expect(found.closer.every((peer) => peer.multiaddrs.length > 0)).to.equal(true)
+    await stream.close()
+  })
+
+  it('leaves provider records to @libp2p/kad-dht', async () => {
+    const [a, b] = network.peers
+    const cid = CID.createV1(0x55, await sha256.digest(bytes('provided')))
+    const stream = await a.libp2p.dialProtocol(b.peerId, a.config.dht.protocol)
+    const messages = pbStream(stream).pb(Message)
+    await messages.write({ type: MessageType.ADD_PROVIDER, key: cid.multihash.bytes as Uint8Array<ArrayBuffer>, closer: [], providers: [{ id: a.peerId.toMultihash().bytes as Uint8Array<ArrayBuffer>, multiaddrs: a.getMultiaddrs().map((ma) => ma.bytes as Uint8Array<ArrayBuffer>) }] })
+    await messages.write({ type: MessageType.GET_PROVIDERS, key: cid.multihash.bytes as Uint8Array<ArrayBuffer>, closer: [], providers: [] })
+    const response = await messages.read()
+    expect(response.providers.map((p) => Buffer.from(p.id).toString('hex'))).to.include(Buffer.from(a.peerId.toMultihash().bytes).toString('hex'))
+    await stream.close()
+  })
+
+  it('a joined peer knows the others and is connected to them', () => {
+    for (const peer of network.peers) {
+      expect(peer.routingTableSize).to.equal(3)
+    }
+  })
+})

@@ -1,0 +1,218 @@
+package kvproto
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// RequestType is Request.Type.
+type RequestType int32
+
+// The request types.
+const (
+	Store    RequestType = 0
+	Retrieve RequestType = 1
+)
+
+// Status is Response.Status.
+type Status int32
+
+// The response statuses (docs/protocol.md, "Status codes").
+const (
+	StatusOK             Status = 0
+	StatusNotFound       Status = 1
+	StatusInvalidRequest Status = 2
+	StatusTooLarge       Status = 3
+	StatusQuorumFailed   Status = 4
+	StatusTimeout        Status = 5
+	StatusInternal       Status = 6
+)
+
+var statusNames = map[Status]string{
+	StatusOK: "OK", StatusNotFound: "NOT_FOUND", StatusInvalidRequest: "INVALID_REQUEST",
+	StatusTooLarge: "TOO_LARGE", StatusQuorumFailed: "QUORUM_FAILED", StatusTimeout: "TIMEOUT",
+	StatusInternal: "INTERNAL",
+}
+
+// String is the status's name in the .proto file.
+func (s Status) String() string {
+	if name, ok := statusNames[s]; ok {
+		return name
+	}
+	return fmt.Sprintf("status %d", int32(s))
+}
+
+// Request is the message a client sends.
+type Request struct {
+	Type   RequestType
+	Key    string
+	Value  []byte
+	Quorum uint32
+}
+
+// Response is the message a peer answers with.
+type Response struct {
+	Status   Status
+	Value    []byte
+	Seq      uint64
+	Replicas uint32
+	Error    string
+}
+
+// Marshal encodes r in proto3 (zero-valued fields omitted).
+func (r Request) Marshal() []byte {
+	var b []byte
+	b = appendVarint(b, 1, uint64(int64(r.Type)))
+	b = appendBytes(b, 2, []byte(r.Key))
+	b = appendBytes(b, 3, r.Value)
+	return appendVarint(b, 4, uint64(r.Quorum))
+}
+
+// Marshal encodes r in proto3 (zero-valued fields omitted).
+func (r Response) Marshal() []byte {
+	var b []byte
+	b = appendVarint(b, 1, uint64(int64(r.Status)))
+	b = appendBytes(b, 2, r.Value)
+	b = appendVarint(b, 3, r.Seq)
+	b = appendVarint(b, 4, uint64(r.Replicas))
+	return appendBytes(b, 5, []byte(r.Error))
+}
+
+// UnmarshalRequest decodes a Request; unknown fields are skipped, as proto3 does.
+func UnmarshalRequest(b []byte) (Request, error) {
+	var r Request
+	err := walkFields(b, func(num protowire.Number, f field) error {
+		var err error
+		switch num {
+		case 1:
+			var v int32
+			v, err = f.int32()
+			r.Type = RequestType(v)
+		case 2:
+			r.Key, err = f.string()
+		case 3:
+			r.Value, err = f.bytes()
+		case 4:
+			r.Quorum, err = f.uint32()
+		}
+		return err
+	})
+	return r, err
+}
+
+// UnmarshalResponse decodes a Response; unknown fields are skipped, as proto3 does.
+func UnmarshalResponse(b []byte) (Response, error) {
+	var r Response
+	err := walkFields(b, func(num protowire.Number, f field) error {
+		var err error
+		switch num {
+		case 1:
+			var v int32
+			v, err = f.int32()
+			r.Status = Status(v)
+		case 2:
+			r.Value, err = f.bytes()
+		case 3:
+			r.Seq, err = f.uint64()
+		case 4:
+			r.Replicas, err = f.uint32()
+		case 5:
+			r.Error, err = f.string()
+		}
+		return err
+	})
+	return r, err
+}
+
+func appendVarint(b []byte, num protowire.Number, v uint64) []byte {
+	if v == 0 {
+		return b
+	}
+	b = protowire.AppendTag(b, num, protowire.VarintType)
+	return protowire.AppendVarint(b, v)
+}
+
+func appendBytes(b []byte, num protowire.Number, v []byte) []byte {
+	if len(v) == 0 {
+		return b
+	}
+	b = protowire.AppendTag(b, num, protowire.BytesType)
+	return protowire.AppendBytes(b, v)
+}
+
+// field is one decoded field: its wire type and its varint or bytes value.
+type field struct {
+	typ    protowire.Type
+	varint uint64
+	data   []byte
+}
+
+var errWireType = errors.New("field has the wrong wire type")
+
+func (f field) uint64() (uint64, error) {
+	if f.typ != protowire.VarintType {
+		return 0, errWireType
+	}
+	return f.varint, nil
+}
+
+func (f field) uint32() (uint32, error) {
+	v, err := f.uint64()
+	if err == nil && v > math.MaxUint32 {
+		return 0, fmt.Errorf("uint32 field holds %d", v)
+	}
+	return uint32(v), err
+}
+
+func (f field) int32() (int32, error) {
+	v, err := f.uint64()
+	return int32(v), err
+}
+
+func (f field) bytes() ([]byte, error) {
+	if f.typ != protowire.BytesType {
+		return nil, errWireType
+	}
+	return f.data, nil
+}
+
+func (f field) string() (string, error) {
+	b, err := f.bytes()
+	if err == nil && !utf8.Valid(b) {
+		return "", errors.New("string field is not valid UTF-8")
+	}
+	return string(b), err
+}
+
+// walkFields calls visit for each field of a protobuf message; varint and
+// length-delimited fields carry their value, others are skipped.
+func walkFields(b []byte, visit func(protowire.Number, field) error) error {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return protowire.ParseError(n)
+		}
+		b = b[n:]
+		f := field{typ: typ}
+		switch typ {
+		case protowire.VarintType:
+			f.varint, n = protowire.ConsumeVarint(b)
+		case protowire.BytesType:
+			f.data, n = protowire.ConsumeBytes(b)
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		}
+		if n < 0 {
+			return protowire.ParseError(n)
+		}
+		b = b[n:]
+		if err := visit(num, f); err != nil {
+			return fmt.Errorf("field %d: %w", num, err)
+		}
+	}
+	return nil
+}
