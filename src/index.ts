@@ -7,6 +7,7 @@
 import './shim/promise-with-resolvers.js'
 
 export * from './peer/index.js'
+export * from './supervisor/index.js'
 export * from './records/index.js'
 export * from './config/index.js'
 export * from './protocol/index.js'

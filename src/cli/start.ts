@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { loadConfigFile, resolveConfig } from '../config/index.js'
 import { createPeer } from '../peer/index.js'
+import { hasSupervisor, reportToSupervisor } from '../supervisor/report-to-supervisor.js'
 import { collectMultiaddr } from './arguments.js'
 import { ExitCode } from './exit-codes.js'
 import { Output, printError } from './output.js'
@@ -30,9 +31,14 @@ export function startCommand (): Command {
     .action(runStart)
 }
 
-/** Runs the peer; resolves once it has stopped cleanly after SIGINT/SIGTERM. */
+/**
+ * Runs the peer; resolves once it has stopped cleanly after SIGINT/SIGTERM,
+ * or, in a process forked by `exper-dht supervise`, after the supervisor's
+ * IPC channel closed (so that no peer outlives its supervisor).
+ */
 async function runStart (flags: StartFlags): Promise<void> {
   const output = new Output(flags.json === true)
+  const supervised = hasSupervisor()
   const config = flags.config == null ? resolveConfig() : loadConfigFile(flags.config)
   const peer = await createPeer({
     config,
@@ -42,8 +48,11 @@ async function runStart (flags: StartFlags): Promise<void> {
     ephemeral: flags.ephemeral,
     clientMode: flags.client
   })
-  const stopped = stopOnSignals(peer, output)
+  const stopped = stopOnRequest(peer, output, supervised)
   reportEvents(peer, output)
+  if (supervised) {
+    reportToSupervisor(peer)
+  }
 
   const addrs = peer.getMultiaddrs().map(String)
   if (!output.json) {
@@ -53,6 +62,10 @@ async function runStart (flags: StartFlags): Promise<void> {
     output.event('ready', { peerId: peer.peerId.toString(), addrs }, `ready (routing table: ${peer.routingTableSize} peers)`)
   })
   await stopped
+  if (supervised && process.connected) {
+    // the open channel would keep the process alive
+    process.disconnect()
+  }
 }
 
 function reportEvents (peer: Peer, output: Output): void {
@@ -72,22 +85,18 @@ function reportEvents (peer: Peer, output: Output): void {
 }
 
 /**
- * On the first SIGINT/SIGTERM: stop the peer (libp2p, then the datastore);
- * the returned promise settles once it has stopped, and the process then ends
- * by itself. A watchdog (which does not keep the process alive) exits with
- * code 1 if that takes longer than `shutdownTimeoutMs`; a second signal exits
- * at once.
+ * On the first SIGINT/SIGTERM (or, when `supervised`, when the supervisor's
+ * IPC channel closes, or has already closed): stop the peer (libp2p, then the
+ * datastore); the returned promise settles once it has stopped, and the
+ * process then ends by itself. A watchdog (which does not keep the process
+ * alive) exits with code 1 if that takes longer than `shutdownTimeoutMs`; a
+ * second signal exits at once.
  */
-async function stopOnSignals (peer: Peer, output: Output): Promise<void> {
+async function stopOnRequest (peer: Peer, output: Output, supervised: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
     let stopping = false
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        printError(`${signal} again: exiting without a clean shutdown`)
-        process.exit(ExitCode.ERROR)
-      }
+    const stop = (): void => {
       stopping = true
-      output.event('stopping', { signal }, `${signal}: stopping`)
       setTimeout(() => {
         printError(`shutdown took longer than ${peer.config.shutdownTimeoutMs} ms; exiting`)
         process.exit(ExitCode.ERROR)
@@ -96,12 +105,33 @@ async function stopOnSignals (peer: Peer, output: Output): Promise<void> {
         output.event('stopped', {}, 'stopped')
         process.off('SIGINT', onSignal)
         process.off('SIGTERM', onSignal)
+        process.off('disconnect', onDisconnect)
         resolve()
       }, (err: Error) => {
         reject(new Error(`shutdown failed: ${err.message}`))
       })
     }
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        printError(`${signal} again: exiting without a clean shutdown`)
+        process.exit(ExitCode.ERROR)
+      }
+      output.event('stopping', { signal }, `${signal}: stopping`)
+      stop()
+    }
+    const onDisconnect = (): void => {
+      if (!stopping) {
+        output.event('stopping', { reason: 'supervisor-disconnected' }, 'supervisor gone: stopping')
+        stop()
+      }
+    }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+    if (supervised) {
+      process.on('disconnect', onDisconnect)
+      if (!process.connected) {
+        onDisconnect()
+      }
+    }
   })
 }

@@ -63,7 +63,28 @@ export const peerConfigSchema = z.strictObject({
     maxDelayMs: positiveInt
   }),
   /** Longest clean shutdown of `exper-dht start` before it gives up, in ms. */
-  shutdownTimeoutMs: positiveInt
+  shutdownTimeoutMs: positiveInt,
+  /** `exper-dht supervise` / `startCluster`: how the local network of peer processes is run. */
+  supervisor: z.strictObject({
+    /** IP address the peers listen on (and announce). */
+    host: z.ipv4().or(z.ipv6()),
+    /** Peers started at the same time once the first one is up. */
+    batchSize: positiveInt,
+    /** A peer not ready this long after its start is killed and handled as a crash, in ms. */
+    readyTimeoutMs: positiveInt,
+    /** The cluster is ready once every peer's routing table holds this many peers (or all the others, if fewer). */
+    readyRoutingTable: positiveInt,
+    /** Wait before the first restart of a crashed peer, in ms; doubles with each restart in the window. */
+    restartDelayMs: positiveInt,
+    /** Longest wait before a restart, in ms. */
+    restartMaxDelayMs: positiveInt,
+    /** Restarts of one peer allowed within `maxRestartsWindowMs` (0: never restart); one more crash and the supervisor gives up on it. */
+    maxRestarts: z.number().int().nonnegative(),
+    /** The sliding window of `maxRestarts`, in ms. */
+    maxRestartsWindowMs: positiveInt,
+    /** After SIGTERM, how long a peer may take to stop before it gets SIGKILL, in ms. */
+    stopGraceMs: positiveInt
+  })
 })
 
 /** A complete, validated configuration. */
