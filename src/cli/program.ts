@@ -5,6 +5,7 @@ import { printError } from './output.js'
 import { getCommand } from './get.js'
 import { putCommand } from './put.js'
 import { startCommand } from './start.js'
+import { superviseCommand } from './supervise.js'
 
 /** The `exper-dht` program with all its commands. */
 export function createProgram (): Command {
@@ -16,6 +17,7 @@ export function createProgram (): Command {
   program.addCommand(startCommand())
   program.addCommand(putCommand())
   program.addCommand(getCommand())
+  program.addCommand(superviseCommand())
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run "exper-dht ${command.name()} --help" for usage)`)
   }

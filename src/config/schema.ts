@@ -72,6 +72,8 @@ export const peerConfigSchema = z.strictObject({
     batchSize: positiveInt,
     /** A peer not ready this long after its start is killed and handled as a crash, in ms. */
     readyTimeoutMs: positiveInt,
+    /** The cluster is ready once every peer's routing table holds this many peers (or all the others, if fewer). */
+    readyRoutingTable: positiveInt,
     /** Wait before the first restart of a crashed peer, in ms; doubles with each restart in the window. */
     restartDelayMs: positiveInt,
     /** Longest wait before a restart, in ms. */

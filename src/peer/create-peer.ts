@@ -51,6 +51,7 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
   const dataDir = ephemeral ? undefined : init.dataDir ?? resolveDataDir(config)
 
   const storage: OpenDatastore = dataDir == null ? openMemoryDatastore() : await openDiskDatastore(dataDir)
+  let peer: Peer | undefined
   try {
     const privateKey = dataDir == null ? await generateKeyPair('Ed25519') : await loadOrCreatePrivateKey(dataDir)
     const records = await RecordStore.open(storage.datastore, recordValidators, recordSelectors)
@@ -64,26 +65,26 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       serve: !config.dht.clientMode
     })
     const bootstrap = new BootstrapDialer(libp2p, config.bootstrap, config.bootstrapRetry, {
-      connected: (addr, peerId) => { peer.safeDispatchEvent('bootstrap:connected', { detail: { addr, peerId } }) },
-      retrying: (addr, attempt, retryInMs, error) => { peer.safeDispatchEvent('bootstrap:retry', { detail: { addr, attempt, retryInMs, error } }) }
+      connected: (addr, peerId) => { peer?.safeDispatchEvent('bootstrap:connected', { detail: { addr, peerId } }) },
+      retrying: (addr, attempt, retryInMs, error) => { peer?.safeDispatchEvent('bootstrap:retry', { detail: { addr, attempt, retryInMs, error } }) }
     })
-    const peer: Peer = new Peer({
+    const created: Peer = peer = new Peer({
       config,
       libp2p,
       storage,
       engine,
       bootstrap,
       dataDir,
-      kvServer: new StoreRetrieveServer(libp2p, { put: async (...args) => peer.put(...args), get: async (...args) => peer.get(...args) }, init.kvServer)
+      kvServer: new StoreRetrieveServer(libp2p, { put: async (...args) => created.put(...args), get: async (...args) => created.get(...args) }, init.kvServer)
     })
     await libp2p.start()
     await engine.start()
-    await peer.kvServer.start()
-    peer.watchReadiness(config.bootstrap.length > 0)
+    await created.kvServer.start()
+    created.watchReadiness(config.bootstrap.length > 0)
     bootstrap.start()
-    return peer
+    return created
   } catch (err) {
-    await storage.close()
+    await (peer == null ? storage.close() : peer.stop()).catch(() => {})
     throw err
   }
 }

@@ -18,7 +18,7 @@ export function validateUserKey (key: string): void {
     throw new InvalidKeyError(`key has ${bytes} bytes of UTF-8; the limit is ${MAX_KEY_BYTES}`)
   }
   if (Buffer.from(key, 'utf8').toString('utf8') !== key) {
-    throw new InvalidKeyError('key is not valid UTF-8 (it holds a lone surrogate)')
+    throw new InvalidKeyError('key is not valid UTF-8')
   }
 }
 

@@ -1,18 +1,15 @@
+import { setMaxListeners } from 'node:events'
 import { join } from 'node:path'
 import { TypedEventEmitter } from 'main-event'
 import { loadConfigFile, resolveConfig, resolveDataDir } from '../config/index.js'
 import { ConfigError } from '../errors.js'
 import { listenAddress } from './listen-address.js'
 import { SupervisedPeer } from './supervised-peer.js'
-import type { PeerStatus } from './messages.js'
 import type { ProcessExit } from './peer-process.js'
 import type { ClusterPeer, PeerExit, PeerGaveUp, ReadyPeer, SupervisorConfig } from './supervised-peer.js'
 
 /** Folder of a cluster's peers inside the data directory, unless `dir` says otherwise. */
 export const CLUSTER_DIR = 'cluster'
-
-/** How long `status()` waits for a peer's answer, in ms. */
-export const STATUS_TIMEOUT_MS = 5000
 
 /** Bootstrap peers a peer gets besides the first peer: a few others that are running. */
 const EXTRA_BOOTSTRAP_PEERS = 2
@@ -66,6 +63,7 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
   readonly config: SupervisorConfig
 
   private readonly slots: SupervisedPeer[]
+  private started = false
   private stopping?: Promise<void>
 
   /** Prepares a cluster; `start()` starts it. Throws a `ConfigError` for invalid options. */
@@ -103,11 +101,23 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
 
   /**
    * Starts peer 0, then the others, `batchSize` at a time; resolves once every
-   * peer has been ready or was given up (a `ready` event says the same). If
-   * peer 0 cannot start, or `stop()` is called meanwhile, stops everything and
-   * rejects.
+   * peer has been ready or was given up and every running peer's routing
+   * table holds `readyRoutingTable` peers, or all the others when there are
+   * fewer (a `ready` event says the same). A peer is ready with one peer in
+   * its table (peer 0 with none) and then looks up its own id, which fills
+   * its table with what the network holds at that moment: the last peers to
+   * join, or peers joining while the network was still forming, may know
+   * only one or two others, and lookups through them are fragile. So once
+   * every peer is up, those short of `readyRoutingTable` are asked to look
+   * up their own id again, and the cluster waits for them (at most
+   * `readyTimeoutMs`). If peer 0 cannot start, or `stop()` is called
+   * meanwhile, stops everything and rejects. A cluster starts once.
    */
   async start (): Promise<void> {
+    if (this.started || this.stopping != null) {
+      throw new Error(this.started ? 'the cluster has already been started' : 'the cluster has been stopped')
+    }
+    this.started = true
     try {
       await this.slots[0].start()
       const queue = this.slots.slice(1)
@@ -117,6 +127,12 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
         }
       }
       await Promise.all(Array.from({ length: Math.min(this.config.batchSize, queue.length) }, startNext))
+      for (const slot of this.slots) {
+        if (slot.snapshot.routingTableSize < this.config.readyRoutingTable) {
+          slot.refreshRoutingTable()
+        }
+      }
+      await this.routingTablesFilled()
       if (this.stopping != null) {
         throw new Error('the cluster was stopped while starting')
       }
@@ -151,15 +167,45 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
     return this.slot(index).restart()
   }
 
-  /** Asks peer `index` for its status (routing table size) over IPC. */
-  async status (index: number, timeoutMs = STATUS_TIMEOUT_MS): Promise<PeerStatus> {
-    return this.slot(index).status(timeoutMs)
-  }
-
   /** Stops every peer: SIGTERM, then SIGKILL after `stopGraceMs`. Resolves once all have ended; safe to call twice. */
   async stop (): Promise<void> {
     this.stopping ??= Promise.all(this.slots.map(async (slot) => slot.stop())).then(() => {})
     return this.stopping
+  }
+
+  /**
+   * Resolves once every running peer's routing table holds
+   * `readyRoutingTable` peers (or all the other running ones, if fewer),
+   * after `readyTimeoutMs` at the latest, or when the cluster stops.
+   */
+  private async routingTablesFilled (): Promise<void> {
+    const filled = (): boolean => {
+      const running = this.peers.filter((peer) => peer.state === 'running')
+      const wanted = Math.min(this.config.readyRoutingTable, running.length - 1)
+      return this.stopping != null || running.every((peer) => peer.routingTableSize >= wanted)
+    }
+    const done = new AbortController()
+    // two listeners per peer
+    setMaxListeners(Infinity, done.signal)
+    const timer = setTimeout(() => { done.abort() }, this.config.readyTimeoutMs)
+    try {
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (filled()) {
+            resolve()
+          }
+        }
+        done.signal.addEventListener('abort', () => { resolve() })
+        for (const slot of this.slots) {
+          slot.addEventListener('routing:change', check, { signal: done.signal })
+          slot.addEventListener('exit', check, { signal: done.signal })
+        }
+        check()
+      })
+    } finally {
+      clearTimeout(timer)
+      done.abort()
+    }
   }
 
   private slot (index: number): SupervisedPeer {

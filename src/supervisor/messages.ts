@@ -1,9 +1,10 @@
 /**
- * The IPC messages between the supervisor and the `exper-dht start`
- * processes it forks (Node's JSON serialization over the fork channel).
+ * The IPC messages between the supervisor and the peer processes it forks
+ * (Node's JSON serialization over the fork channel). The supervisor stops a
+ * peer with a signal, or by closing the channel, not with a message.
  */
 
-/** Child → supervisor: the peer is ready (its routing table holds a peer, or it runs alone). */
+/** The peer is ready (its routing table holds a peer, or it runs alone). */
 export interface ReadyMessage {
   type: 'ready'
   peerId: string
@@ -11,33 +12,17 @@ export interface ReadyMessage {
   addrs: string[]
 }
 
-/** Supervisor → child: a request for the peer's status. */
-export interface StatusRequest {
-  type: 'status'
-  /** Echoed in the response, to pair it with its request. */
-  id: number
+/** The size of the peer's DHT routing table: sent at once, then at every change. */
+export interface RoutingTableMessage {
+  type: 'routing-table'
+  size: number
 }
 
-/** What a peer reports about itself. */
-export interface PeerStatus {
-  /** Peers in its DHT routing table. */
-  routingTableSize: number
-}
+/** Any message a peer process sends. */
+export type PeerMessage = ReadyMessage | RoutingTableMessage
 
-/** Child → supervisor: the answer to a `StatusRequest`. */
-export interface StatusResponse extends PeerStatus {
-  type: 'status'
-  id: number
-}
-
-/** Any message a child sends. */
-export type ChildMessage = ReadyMessage | StatusResponse
-
-/** Any message the supervisor sends. */
-export type SupervisorMessage = StatusRequest
-
-/** Whether `value` is a message a child sends. */
-export function isChildMessage (value: unknown): value is ChildMessage {
+/** Whether `value` is a message a peer process sends. */
+export function isPeerMessage (value: unknown): value is PeerMessage {
   if (typeof value !== 'object' || value === null) {
     return false
   }
@@ -45,11 +30,22 @@ export function isChildMessage (value: unknown): value is ChildMessage {
   if (message.type === 'ready') {
     return typeof message.peerId === 'string' && Array.isArray(message.addrs) && message.addrs.every((addr) => typeof addr === 'string')
   }
-  return message.type === 'status' && typeof message.id === 'number' && typeof message.routingTableSize === 'number'
+  return message.type === 'routing-table' && Number.isSafeInteger(message.size)
 }
+
+/**
+ * Supervisor → peer: look up your own id again (Kademlia's join), to fill the
+ * routing table - for a peer that joined while the network was still forming
+ * and knows too few others.
+ */
+export interface RefreshRoutingTableMessage {
+  type: 'refresh-routing-table'
+}
+
+/** Any message the supervisor sends. */
+export type SupervisorMessage = RefreshRoutingTableMessage
 
 /** Whether `value` is a message the supervisor sends. */
 export function isSupervisorMessage (value: unknown): value is SupervisorMessage {
-  return typeof value === 'object' && value !== null &&
-    (value as Record<string, unknown>).type === 'status' && typeof (value as Record<string, unknown>).id === 'number'
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>).type === 'refresh-routing-table'
 }

@@ -1,8 +1,8 @@
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { TimeoutError } from '../errors.js'
-import { isChildMessage } from './messages.js'
-import type { PeerStatus, ReadyMessage, SupervisorMessage } from './messages.js'
+import { TypedEventEmitter } from 'main-event'
+import { isPeerMessage } from './messages.js'
+import type { ReadyMessage, SupervisorMessage } from './messages.js'
 import type { ChildProcess } from 'node:child_process'
 
 /** The CLI entry point that every peer process runs (`exper-dht start ...`). */
@@ -19,6 +19,12 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null
 }
 
+/** Events of a `PeerProcess`. */
+export interface PeerProcessEvents {
+  /** Its routing table size changed; `detail` is the new size. */
+  'routing:change': CustomEvent<number>
+}
+
 /**
  * One `exper-dht start` process forked with an IPC channel. It is detached
  * (its own process group), so a Ctrl-C on the terminal reaches the
@@ -26,22 +32,23 @@ export interface ProcessExit {
  * channel closes, so it never outlives the supervisor. Its stdout (the same
  * events as IPC) is discarded and the end of its stderr kept.
  */
-export class PeerProcess {
+export class PeerProcess extends TypedEventEmitter<PeerProcessEvents> {
   /** The process id. */
   readonly pid: number
   /** Resolves with the `ready` message; rejects if the process ends first. */
   readonly ready: Promise<ReadyMessage>
   /** Resolves once the process has ended and its stderr is closed. */
   readonly exited: Promise<ProcessExit>
+  /** The size of its routing table, as it last reported it. */
+  routingTableSize = 0
 
   private readonly child: ChildProcess
   private stderr = ''
-  private nextRequestId = 0
-  private readonly requests = new Map<number, (status: PeerStatus) => void>()
   private exit?: ProcessExit
 
   /** Forks `exper-dht start ARGS`. */
   constructor (args: string[]) {
+    super()
     this.child = fork(CLI_PATH, ['start', ...args], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       detached: true,
@@ -68,13 +75,14 @@ export class PeerProcess {
     })
     this.ready = new Promise((resolve, reject) => {
       this.child.on('message', (message: unknown) => {
-        if (!isChildMessage(message)) {
+        if (!isPeerMessage(message)) {
           return
         }
         if (message.type === 'ready') {
           resolve(message)
         } else {
-          this.requests.get(message.id)?.({ routingTableSize: message.routingTableSize })
+          this.routingTableSize = message.size
+          this.safeDispatchEvent('routing:change', { detail: message.size })
         }
       })
       void this.exited.then(() => { reject(new Error(`exited before it was ready (${this.describeExit()})`)) })
@@ -94,6 +102,15 @@ export class PeerProcess {
     return lastLine === '' ? how : `${how}: ${lastLine}`
   }
 
+  /** Asks the peer to fill its routing table now (see `RefreshRoutingTableMessage`). */
+  refreshRoutingTable (): void {
+    if (this.child.connected) {
+      const message: SupervisorMessage = { type: 'refresh-routing-table' }
+      // a failed send means the process is ending, and its exit is handled
+      this.child.send(message, () => {})
+    }
+  }
+
   /** Sends `signal` unless the process has already ended. */
   kill (signal: NodeJS.Signals): void {
     if (!this.hasExited) {
@@ -109,27 +126,6 @@ export class PeerProcess {
       return await this.exited
     } finally {
       clearTimeout(timer)
-    }
-  }
-
-  /** Asks the peer for its status over IPC. */
-  async status (timeoutMs: number): Promise<PeerStatus> {
-    if (this.hasExited || !this.child.connected) {
-      throw new Error(`peer process ${this.pid} is not running`)
-    }
-    const id = this.nextRequestId++
-    let timer: NodeJS.Timeout | undefined
-    try {
-      return await new Promise<PeerStatus>((resolve, reject) => {
-        timer = setTimeout(() => { reject(new TimeoutError(`peer process ${this.pid} did not answer within ${timeoutMs} ms`)) }, timeoutMs)
-        this.requests.set(id, resolve)
-        const request: SupervisorMessage = { type: 'status', id }
-        this.child.send(request, (err) => { if (err != null) { reject(err) } })
-        void this.exited.then(() => { reject(new Error(`peer process ${this.pid} exited (${this.describeExit()})`)) })
-      })
-    } finally {
-      clearTimeout(timer)
-      this.requests.delete(id)
     }
   }
 }

@@ -1,5 +1,5 @@
 import { isSupervisorMessage } from './messages.js'
-import type { ChildMessage } from './messages.js'
+import type { PeerMessage } from './messages.js'
 import type { Peer } from '../peer/index.js'
 
 /** Whether this process was forked with an IPC channel, i.e. by a supervisor. */
@@ -8,23 +8,30 @@ export function hasSupervisor (proc: NodeJS.Process = process): boolean {
 }
 
 /**
- * The child's side of the supervisor's IPC channel: sends `ready` (peer id
- * and addresses) once the peer is ready and answers status requests. A
- * message that cannot be sent (the supervisor is gone) is dropped; noticing
- * that the channel closed is the caller's job (`process.on('disconnect')`).
+ * The peer's side of the supervisor's IPC channel: reports the size of its
+ * routing table (at once, then at every change) and, once it is ready, its
+ * peer id and addresses; looks up its own id again when asked to refresh its
+ * routing table. A message that cannot be sent (the supervisor is gone) is
+ * dropped; noticing that the channel closed is the caller's job
+ * (`process.on('disconnect')`).
  */
 export function reportToSupervisor (peer: Peer, proc: NodeJS.Process = process): void {
-  const send = (message: ChildMessage): void => {
+  const send = (message: PeerMessage): void => {
     if (proc.connected) {
       proc.send?.(message, undefined, undefined, () => {})
     }
   }
+  const table = peer.engine.routingTable
+  const reportSize = (): void => { send({ type: 'routing-table', size: table.size }) }
+  reportSize()
+  table.addEventListener('peer:add', reportSize)
+  table.addEventListener('peer:remove', reportSize)
   void peer.ready.then(() => {
     send({ type: 'ready', peerId: peer.peerId.toString(), addrs: peer.getMultiaddrs().map(String) })
   })
   proc.on('message', (message: unknown) => {
     if (isSupervisorMessage(message)) {
-      send({ type: 'status', id: message.id, routingTableSize: peer.routingTableSize })
+      void peer.engine.closestPeers(peer.peerId.toMultihash().bytes).catch(() => {})
     }
   })
 }

@@ -2,7 +2,7 @@ import { TypedEventEmitter } from 'main-event'
 import { listenAddress, tcpPortOf } from './listen-address.js'
 import { PeerProcess } from './peer-process.js'
 import { RestartPolicy } from './restart-policy.js'
-import type { PeerStatus, ReadyMessage } from './messages.js'
+import type { ReadyMessage } from './messages.js'
 import type { ProcessExit } from './peer-process.js'
 import type { PeerConfig } from '../config/index.js'
 
@@ -38,6 +38,8 @@ export interface ClusterPeer {
   peerId?: string
   /** Its addresses, once it has been ready. */
   addrs: string[]
+  /** Peers in its DHT routing table, as its process last reported (0 without a process). */
+  routingTableSize: number
   /** How many times it was started again (after a crash, or on request). */
   restarts: number
 }
@@ -65,6 +67,8 @@ export interface SupervisedPeerEvents {
   exit: CustomEvent<PeerExit>
   /** It crashed too often (or, being the cluster's first peer, before it was ever ready). */
   'gave-up': CustomEvent<PeerGaveUp>
+  /** Its routing table size changed; `detail` is the new size. */
+  'routing:change': CustomEvent<number>
 }
 
 /** What a `SupervisedPeer` needs. */
@@ -124,6 +128,7 @@ export class SupervisedPeer extends TypedEventEmitter<SupervisedPeerEvents> {
       pid: this.process?.pid,
       peerId: this.info?.peerId,
       addrs: this.info?.addrs ?? [],
+      routingTableSize: this.process?.routingTableSize ?? 0,
       restarts: this.restarts
     }
   }
@@ -179,12 +184,11 @@ export class SupervisedPeer extends TypedEventEmitter<SupervisedPeerEvents> {
     return ready
   }
 
-  /** Asks its process for its status over IPC. */
-  async status (timeoutMs: number): Promise<PeerStatus> {
-    if (this.state !== 'running' || this.process == null) {
-      throw new Error(`peer ${this.index} is not running (it is ${this.state})`)
+  /** Asks its process, if it is running, to fill its routing table now. */
+  refreshRoutingTable (): void {
+    if (this.state === 'running') {
+      this.process?.refreshRoutingTable()
     }
-    return this.process.status(timeoutMs)
   }
 
   /** Stops it for good: no more restarts; SIGTERM, then SIGKILL after the grace period. */
@@ -207,6 +211,11 @@ export class SupervisedPeer extends TypedEventEmitter<SupervisedPeerEvents> {
     this.state = 'starting'
     const proc = new PeerProcess(this.processArgs())
     this.process = proc
+    proc.addEventListener('routing:change', ({ detail }) => {
+      if (this.process === proc) {
+        this.safeDispatchEvent('routing:change', { detail })
+      }
+    })
     let timedOut = false
     const readyTimer = setTimeout(() => {
       timedOut = true

@@ -1,7 +1,9 @@
+import { fork } from 'node:child_process'
+import { once } from 'node:events'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { CliProcess, runCli } from '../../helpers/cli.js'
+import { CLI_PATH, CliProcess, runCli } from '../../helpers/cli.js'
 import { LOOPBACK_LISTEN } from '../../helpers/peers.js'
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
 
@@ -92,6 +94,40 @@ describe('exper-dht start (real processes)', () => {
     const { addrs } = await server.waitForEvent('ready')
     const client = start('--ephemeral', '--client', '--bootstrap', (addrs as string[])[0])
     await client.waitForEvent('ready')
+  })
+
+  it('under a supervisor: reports its routing table size and readiness over IPC, and stops once the channel closes', async () => {
+    const first = start('--ephemeral')
+    const firstReady = await first.waitForEvent('ready')
+    const child = fork(CLI_PATH, ['start', '--listen', LOOPBACK_LISTEN, '--ephemeral', '--json', '--bootstrap', (firstReady.addrs as string[])[0]],
+      { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+    try {
+      let stdout = ''
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+      const exited = once(child, 'exit')
+      const messages: Array<Record<string, unknown>> = []
+      await new Promise<void>((resolve) => {
+        child.on('message', (message: Record<string, unknown>) => {
+          messages.push(message)
+          if (message.type === 'ready') {
+            resolve()
+          }
+        })
+      })
+      // the size at once (0: not bootstrapped yet), then at each change; ready once it holds the first peer
+      expect(messages[0]).to.deep.equal({ type: 'routing-table', size: 0 })
+      expect(messages.at(-2)).to.deep.equal({ type: 'routing-table', size: 1 })
+      const ready = messages.at(-1)!
+      expect(ready).to.have.keys(['type', 'peerId', 'addrs'])
+
+      child.disconnect()
+      expect(await exited).to.deep.equal([0, null])
+      const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(events.find((event) => event.event === 'ready')).to.deep.equal({ event: 'ready', peerId: ready.peerId, addrs: ready.addrs })
+      expect(events.slice(-2)).to.deep.equal([{ event: 'stopping', reason: 'supervisor-disconnected' }, { event: 'stopped' }])
+    } finally {
+      child.kill('SIGKILL')
+    }
   })
 
   describe('bad input: the reason on stderr, exit 2', () => {

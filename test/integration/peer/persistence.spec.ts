@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { DATA_DIR_ENV, DataDirInUseError, PEER_KEY_FILE } from '../../../src/index.js'
+import { DATA_DIR_ENV, DataDirInUseError, KV_PROTOCOL, PEER_KEY_FILE, resolveConfig } from '../../../src/index.js'
 import { startPeer } from '../../helpers/peers.js'
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
 
@@ -55,6 +55,18 @@ describe('storage and identity', () => {
     } finally {
       await again.stop()
     }
+  })
+
+  it('a peer that fails after libp2p started stops it and releases its data dir', async () => {
+    const servers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'TCPServerWrap').length
+    const before = servers()
+    // the Kad protocol id clashing with the kv protocol's: libp2p starts, then registering the kv server fails
+    const config = resolveConfig({ dht: { protocol: KV_PROTOCOL } })
+    const err = await startPeer({ dataDir: dir, config }).then(() => undefined, (e: Error) => e)
+    expect(err).to.be.instanceOf(Error)
+    expect(servers(), 'listeners left open').to.equal(before)
+    const retry = await startPeer({ dataDir: dir })
+    await retry.stop()
   })
 
   it('an ephemeral peer writes nothing and gets a fresh identity each time', async () => {

@@ -20,6 +20,22 @@ describe('configuration', () => {
     expect(config.connections.allow).to.include('/ip4/127.0.0.0/ipcidr/8')
   })
 
+  it('has the supervisor\'s documented defaults', () => {
+    expect(defaultConfig().supervisor).to.deep.equal({
+      host: '127.0.0.1',
+      batchSize: 16,
+      readyTimeoutMs: 60_000,
+      readyRoutingTable: 3,
+      restartDelayMs: 100,
+      restartMaxDelayMs: 5000,
+      maxRestarts: 5,
+      maxRestartsWindowMs: 60_000,
+      stopGraceMs: 10_000
+    })
+    expect(() => resolveConfig({ supervisor: { host: 'localhost' } })).to.throw(ConfigError, /supervisor\.host/)
+    expect(resolveConfig({ supervisor: { maxRestarts: 0 } }).supervisor.maxRestarts).to.equal(0)
+  })
+
   it('merges a file over the defaults, key by key', async () => {
     const file = join(dir, 'override.json')
     await writeFile(file, JSON.stringify({ dht: { kBucketSize: 8 }, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }))

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+/** How often `waitUntilGone` looks (processes that are not our children cannot be awaited). */
+const POLL_MS = 100
+
+/**
+ * Whether process `pid` is alive (not a zombie) and its command line contains
+ * `marker` - pids are recycled quickly, so the marker (e.g. the test's
+ * temporary directory) tells our process from a newcomer with its pid.
+ */
+export function isAlive (pid: number, marker: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+    return state !== 'Z' && cmdline.includes(marker)
+  } catch {
+    return false
+  }
+}
+
+/** The pids among `pids` that are still alive (see `isAlive`). */
+export function alive (pids: number[], marker: string): number[] {
+  return pids.filter((pid) => isAlive(pid, marker))
+}
+
+/** Resolves once none of `pids` is alive; rejects with the survivors after `timeoutMs`. */
+export async function waitUntilGone (pids: number[], marker: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const survivors = alive(pids, marker)
+    if (survivors.length === 0) {
+      return
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`still running after ${timeoutMs} ms: ${survivors.join(', ')}`)
+    }
+    await sleep(POLL_MS)
+  }
+}
+
+/** SIGKILLs those of `pids` that are still alive: the cleanup of a test that failed halfway. */
+export function killSurvivors (pids: number[], marker: string): void {
+  for (const pid of alive(pids, marker)) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {}
+  }
+}
