@@ -1,11 +1,12 @@
+import type { PeerInfo } from './kad-message.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** What the address book knows of one peer. */
 export interface PeerAddresses {
   multiaddrs: Multiaddr[]
-  /** The same addresses, encoded, ready for a Kad PeerInfo. */
-  bytes: Array<Uint8Array<ArrayBuffer>>
+  /** The peer as a Kad `PeerInfo`, built once and shared by every response that lists it (read-only). */
+  info: PeerInfo
   /** True when the peer reported them itself (identify), not a third party. */
   confirmed: boolean
 }
@@ -32,7 +33,8 @@ export class AddressBook {
       return
     }
     this.entries.delete(id)
-    this.entries.set(id, { multiaddrs, bytes: multiaddrs.map((ma) => ma.bytes as Uint8Array<ArrayBuffer>), confirmed })
+    const info = { id: peerId.toMultihash().bytes as Uint8Array<ArrayBuffer>, multiaddrs: multiaddrs.map((ma) => ma.bytes as Uint8Array<ArrayBuffer>) }
+    this.entries.set(id, { multiaddrs, info, confirmed })
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value
       if (oldest != null) {

@@ -50,7 +50,7 @@ export interface RemoteValue {
 export class KadEngine {
   readonly addressBook = new AddressBook(ADDRESS_BOOK_CAPACITY)
   readonly routingTable: RoutingTable
-  private readonly client: KadRpcClient
+  readonly client: KadRpcClient
   private readonly server: KadRpcServer
   private readonly k: number
   private readonly alpha: number
@@ -100,7 +100,7 @@ export class KadEngine {
 
   /** The k peers closest to `key` that answered a FIND_NODE lookup, nearest first. */
   async closestPeers (key: Uint8Array, options: AbortOptions = {}): Promise<LookupResult> {
-    return this.lookup(key, MessageType.FIND_NODE, options)
+    return this.lookup(key, MessageType.FIND_NODE, options, () => Infinity)
   }
 
   /**
@@ -124,16 +124,17 @@ export class KadEngine {
 
   /**
    * Looks `key` up with GET_VALUE and collects the valid records other peers
-   * return, until `enough(values)` says so or the lookup ends.
+   * return, until it has `needed` of them or the lookup ends; it keeps no
+   * more requests in flight than values are still missing.
    */
-  async getValues (key: Uint8Array, enough: (values: RemoteValue[]) => boolean, options: AbortOptions = {}): Promise<RemoteValue[]> {
+  async getValues (key: Uint8Array, needed: number, options: AbortOptions = {}): Promise<RemoteValue[]> {
     const values: RemoteValue[] = []
-    if (enough(values)) {
+    if (needed <= 0) {
       return values
     }
     const validate = this.validators[namespaceOf(key)]
     const pending: Array<Promise<void>> = []
-    await this.lookup(key, MessageType.GET_VALUE, options, (peer, response) => {
+    await this.lookup(key, MessageType.GET_VALUE, options, () => needed - values.length, (peer, response) => {
       if (response.record == null || validate == null) {
         return false
       }
@@ -151,13 +152,13 @@ export class KadEngine {
       } catch {
         return false
       }
-      return enough(values)
+      return values.length >= needed
     })
     await Promise.all(pending)
     return values
   }
 
-  private async lookup (key: Uint8Array, type: MessageType, options: AbortOptions, onResponse?: (peer: LookupPeer, response: Message) => boolean): Promise<LookupResult> {
+  private async lookup (key: Uint8Array, type: MessageType, options: AbortOptions, wanted: () => number, onResponse?: (peer: LookupPeer, response: Message) => boolean): Promise<LookupResult> {
     const target = kadId(key)
     const seeds = this.routingTable.closestPeers(target, this.k).map((id) => ({ id, addrs: this.addressBook.get(id)?.multiaddrs }))
     return lookup({
@@ -167,6 +168,7 @@ export class KadEngine {
       k: this.k,
       alpha: this.alpha,
       signal: options.signal,
+      wanted,
       onResponse,
       query: async (peer, signal) => this.request(peer, { type, key: key as Uint8Array<ArrayBuffer> }, { signal })
     })

@@ -2,7 +2,7 @@ import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { kadId, xorDistance } from './kad-id.js'
+import { peerKadId, xorDistance } from './kad-id.js'
 import type { Message } from './kad-message.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -30,6 +30,12 @@ export interface LookupInit {
   query(peer: LookupPeer, signal: AbortSignal): Promise<Message>
   /** Sees each response; returning true ends the lookup at once. */
   onResponse?(peer: LookupPeer, response: Message): boolean
+  /**
+   * How many more answers are worth asking for right now (e.g. values still
+   * missing): fewer than `alpha` requests are kept in flight when fewer are
+   * wanted. @default Infinity
+   */
+  wanted?(): number
   signal?: AbortSignal
 }
 
@@ -56,19 +62,20 @@ interface Candidate {
  * An iterative Kademlia lookup (the libp2p Kad-DHT spec's algorithm with one
  * path): query the `alpha` closest unqueried peers, merge the closer peers
  * they return, and end when the `k` closest peers known have all answered or
- * failed — or as soon as `onResponse` says so. Peers learned from responses
- * are parsed only when queried. Never throws; an aborted `signal` ends it with
- * what it has.
+ * failed — or as soon as `onResponse` says so; requests still in flight then
+ * finish in the background (cancelling them would throw away their streams).
+ * Peers learned from responses are parsed only when queried. Never throws;
+ * an aborted `signal` ends it with what it has.
  */
 export async function lookup (init: LookupInit): Promise<LookupResult> {
   const selfBytes = init.self.toMultihash().bytes
   const known = new Map<string, Candidate>()
   const sorted: Candidate[] = []
-  const controller = new AbortController()
-  const signal = init.signal == null ? controller.signal : AbortSignal.any([init.signal, controller.signal])
+  const signal = init.signal ?? new AbortController().signal
   let queried = 0
   let inFlight = 0
   let stopped = false
+  let done = false
 
   const add = (idBytes: Uint8Array, peer?: LookupPeer, addrBytes?: Uint8Array[]): void => {
     if (uint8ArrayEquals(idBytes, selfBytes)) {
@@ -78,7 +85,7 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
     if (known.has(key)) {
       return
     }
-    const candidate: Candidate = { idBytes, distance: xorDistance(kadId(idBytes), init.target), peer, addrBytes, state: 'new' }
+    const candidate: Candidate = { idBytes, distance: xorDistance(peerKadId(idBytes, key), init.target), peer, addrBytes, state: 'new' }
     known.set(key, candidate)
     let low = 0
     let high = sorted.length
@@ -96,19 +103,26 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
 
   return new Promise((resolve) => {
     const finish = (): void => {
-      controller.abort()
+      if (done) {
+        return
+      }
+      done = true
       const closest = sorted.filter((c) => c.state === 'answered').slice(0, init.k).map((c) => c.peer!)
       resolve({ closest, queried, stopped })
     }
 
     const pump = (): void => {
-      if (stopped || signal.aborted) {
-        if (inFlight === 0) finish()
+      if (done) {
         return
       }
+      if (stopped || signal.aborted) {
+        if (stopped || inFlight === 0) finish()
+        return
+      }
+      const limit = Math.min(init.alpha, Math.max(1, init.wanted?.() ?? Infinity))
       let considered = 0
       for (const candidate of sorted) {
-        if (considered >= init.k || inFlight >= init.alpha) break
+        if (considered >= init.k || inFlight >= limit) break
         if (candidate.state === 'failed') continue
         considered++
         if (candidate.state === 'new') {
@@ -134,8 +148,12 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
       queried++
       init.query(peer, signal).then((response) => {
         candidate.state = 'answered'
+        if (done) {
+          return
+        }
         if (init.onResponse?.(peer, response) === true) {
           stopped = true
+          return
         }
         for (const closer of response.closer) {
           add(closer.id, undefined, closer.multiaddrs)

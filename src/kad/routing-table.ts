@@ -28,10 +28,14 @@ interface Entry {
 /** Failed requests in a row after which a peer leaves the table. */
 export const MAX_FAILURES = 2
 
+/** Answers of `closestPeers` remembered until the table's membership changes. */
+const CLOSEST_CACHE_SIZE = 1024
+
 export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
   private readonly selfKadId: Uint8Array
   private readonly buckets: Entry[][] = Array.from({ length: 257 }, () => [])
   private readonly index = new Map<string, number>()
+  private readonly closestCache = new Map<string, PeerId[]>()
 
   constructor (self: PeerId, private readonly k: number) {
     super()
@@ -74,6 +78,7 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
     }
     bucket.push({ peer, kadId: peerKadId, failures: 0 })
     this.index.set(id, cpl)
+    this.closestCache.clear()
     this.safeDispatchEvent('peer:add', { detail: peer })
     return true
   }
@@ -97,11 +102,30 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
     const bucket = this.buckets[cpl]
     bucket.splice(bucket.findIndex((entry) => entry.peer.equals(peer)), 1)
     this.index.delete(id)
+    this.closestCache.clear()
     this.safeDispatchEvent('peer:remove', { detail: peer })
   }
 
-  /** The `count` peers closest to the Kademlia id `target`, nearest first. */
+  /**
+   * The `count` peers closest to the Kademlia id `target`, nearest first.
+   * Answers are remembered until a peer joins or leaves the table, since the
+   * same keys are asked for again and again (every GET_VALUE and FIND_NODE
+   * served lists them). The array returned must not be modified.
+   */
   closestPeers (target: Uint8Array, count: number): PeerId[] {
+    const cacheKey = `${count}:${Buffer.from(target).toString('base64')}`
+    let closest = this.closestCache.get(cacheKey)
+    if (closest == null) {
+      closest = this.computeClosestPeers(target, count)
+      if (this.closestCache.size >= CLOSEST_CACHE_SIZE) {
+        this.closestCache.clear()
+      }
+      this.closestCache.set(cacheKey, closest)
+    }
+    return closest
+  }
+
+  private computeClosestPeers (target: Uint8Array, count: number): PeerId[] {
     const scored: Array<{ peer: PeerId, distance: Buffer }> = []
     for (const bucket of this.buckets) {
       for (const entry of bucket) {

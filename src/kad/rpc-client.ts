@@ -1,5 +1,7 @@
+import { setMaxListeners } from 'node:events'
 import { pbStream } from '@libp2p/utils'
 import { MAX_KAD_MESSAGE_BYTES, MAX_STREAMS_PER_PEER, OUTBOUND_STREAM_IDLE_TIMEOUT } from './constants.js'
+import { TimeoutError } from '../errors.js'
 import { Message, MessageType } from './kad-message.js'
 import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -56,20 +58,34 @@ export class KadRpcClient {
    * stream.
    */
   async request (peer: PeerId, addrs: Multiaddr[] | undefined, request: Partial<Message>, options: AbortOptions = {}): Promise<Message> {
-    const signal = options.signal == null
-      ? AbortSignal.timeout(this.requestTimeout)
-      : AbortSignal.any([options.signal, AbortSignal.timeout(this.requestTimeout)])
-    for (let attempt = 1; ; attempt++) {
-      const entry = this.entryOf(peer)
-      const reused = await this.acquire(entry, signal)
-      const pooled = reused ?? await this.openStream(entry, peer, addrs, signal)
-      try {
-        return await this.exchange(entry, pooled, request, signal)
-      } catch (err) {
-        if (reused == null || signal.aborted || attempt > 1) {
-          throw err
+    const controller = new AbortController()
+    const signal = controller.signal
+    const timer = setTimeout(() => { controller.abort(new TimeoutError(`no answer from ${peer.toString()} within ${this.requestTimeout} ms`)) }, this.requestTimeout)
+    const cancel = (): void => { controller.abort(options.signal?.reason) }
+    if (options.signal != null) {
+      // one lookup's signal is shared by all its requests
+      setMaxListeners(Infinity, options.signal)
+      if (options.signal.aborted) {
+        cancel()
+      }
+      options.signal.addEventListener('abort', cancel, { once: true })
+    }
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const entry = this.entryOf(peer)
+        const reused = await this.acquire(entry, signal)
+        const pooled = reused ?? await this.openStream(entry, peer, addrs, signal)
+        try {
+          return await this.exchange(entry, pooled, request, signal)
+        } catch (err) {
+          if (reused == null || signal.aborted || attempt > 1) {
+            throw err
+          }
         }
       }
+    } finally {
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', cancel)
     }
   }
 

@@ -48,7 +48,7 @@ export async function getKv (context: KvGetContext, key: string, quorum: number,
 
   const timeout = AbortSignal.timeout(context.queryTimeoutMs)
   const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
-  const remote = await context.engine.getValues(dhtKey, (values) => found.length + values.length >= quorum, { signal })
+  const remote = await context.engine.getValues(dhtKey, quorum - found.length, { signal })
   options.signal?.throwIfAborted()
   for (const { value } of remote) {
     found.push(decodeKvRecord(value))

@@ -25,7 +25,7 @@ export function closerPeers (context: CloserPeersContext, key: Uint8Array, reque
     }
     const addresses = context.addressBook.get(peer)
     if (addresses != null) {
-      peers.push({ id: peer.toMultihash().bytes as Uint8Array<ArrayBuffer>, multiaddrs: addresses.bytes })
+      peers.push(addresses.info)
     }
   }
   return peers
