@@ -2,6 +2,7 @@ import { Libp2pRecord } from '@libp2p/record'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { namespaceOf } from '../records/index.js'
 import { AddressBook } from './address-book.js'
+import { feedKadDhtRoutingTable } from './kad-dht-routing.js'
 import { ADDRESS_BOOK_CAPACITY } from './constants.js'
 import { kadId } from './kad-id.js'
 import { MessageType } from './kad-message.js'
@@ -29,6 +30,8 @@ export interface KadEngineInit {
   requestTimeoutMs: number
   /** Lookup parallelism (Kademlia's alpha). */
   alpha: number
+  /** A lookup ends once this many of the closest peers known have answered (beta). */
+  resiliency: number
   /** Whether to serve the Kad protocol (false for a query-only client). */
   serve: boolean
 }
@@ -54,6 +57,7 @@ export class KadEngine {
   private readonly server: KadRpcServer
   private readonly k: number
   private readonly alpha: number
+  private readonly resiliency: number
   private readonly validators: Validators
   private readonly protocol: string
   private readonly serve: boolean
@@ -65,12 +69,13 @@ export class KadEngine {
     }
   }
 
-  constructor (private readonly libp2p: Libp2p, dht: KadDHT, readonly records: RecordStore, init: KadEngineInit) {
+  constructor (private readonly libp2p: Libp2p, private readonly dht: KadDHT, readonly records: RecordStore, init: KadEngineInit) {
     this.routingTable = new RoutingTable(libp2p.peerId, init.k)
     this.protocol = init.protocol
     this.serve = init.serve
     this.k = init.k
     this.alpha = init.alpha
+    this.resiliency = init.resiliency
     this.validators = init.validators
     this.client = new KadRpcClient(libp2p, { protocol: init.protocol, requestTimeoutMs: init.requestTimeoutMs })
     this.server = new KadRpcServer(libp2p, {
@@ -85,6 +90,7 @@ export class KadEngine {
 
   /** Serves the Kad protocol; call once libp2p has started. */
   async start (): Promise<void> {
+    await feedKadDhtRoutingTable(this.dht, this.routingTable)
     this.libp2p.addEventListener('peer:identify', this.onIdentify)
     if (this.serve) {
       await this.server.start()
@@ -98,7 +104,7 @@ export class KadEngine {
     this.client.close()
   }
 
-  /** The k peers closest to `key` that answered a FIND_NODE lookup, nearest first. */
+  /** The k peers closest to `key` found by a FIND_NODE lookup, nearest first. */
   async closestPeers (key: Uint8Array, options: AbortOptions = {}): Promise<LookupResult> {
     return this.lookup(key, MessageType.FIND_NODE, options, () => Infinity)
   }
@@ -167,6 +173,7 @@ export class KadEngine {
       seeds,
       k: this.k,
       alpha: this.alpha,
+      beta: this.resiliency,
       signal: options.signal,
       wanted,
       onResponse,

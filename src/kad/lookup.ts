@@ -22,8 +22,14 @@ export interface LookupInit {
   self: PeerId
   /** Where to start: the routing table's closest peers. */
   seeds: LookupPeer[]
-  /** How many closest peers must have answered for the lookup to end. */
+  /** How many closest peers the lookup returns. */
   k: number
+  /**
+   * The lookup ends once the `beta` closest peers known have answered
+   * (go-libp2p-kad-dht's "resiliency"); `k` makes every one of the k closest
+   * answer. @default k
+   */
+  beta?: number
   /** Queries in flight at once. */
   alpha: number
   /** Sends the lookup's request to one peer. */
@@ -41,7 +47,7 @@ export interface LookupInit {
 
 /** How a lookup ended. */
 export interface LookupResult {
-  /** The closest peers that answered, nearest first, at most k. */
+  /** The k closest peers known that did not fail, nearest first: the `beta` closest answered, the others may not have been asked. */
   closest: LookupPeer[]
   /** Requests sent. */
   queried: number
@@ -61,8 +67,8 @@ interface Candidate {
 /**
  * An iterative Kademlia lookup (the libp2p Kad-DHT spec's algorithm with one
  * path): query the `alpha` closest unqueried peers, merge the closer peers
- * they return, and end when the `k` closest peers known have all answered or
- * failed — or as soon as `onResponse` says so; requests still in flight then
+ * they return, and end when the `beta` closest peers known have answered (the
+ * others failing) — or as soon as `onResponse` says so; requests still in flight then
  * finish in the background (cancelling them would throw away their streams).
  * Peers learned from responses are parsed only when queried. Never throws;
  * an aborted `signal` ends it with what it has.
@@ -76,6 +82,7 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
   let inFlight = 0
   let stopped = false
   let done = false
+  const beta = Math.min(init.beta ?? init.k, init.k)
 
   const add = (idBytes: Uint8Array, peer?: LookupPeer, addrBytes?: Uint8Array[]): void => {
     if (uint8ArrayEquals(idBytes, selfBytes)) {
@@ -107,7 +114,15 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
         return
       }
       done = true
-      const closest = sorted.filter((c) => c.state === 'answered').slice(0, init.k).map((c) => c.peer!)
+      const closest: LookupPeer[] = []
+      for (const candidate of sorted) {
+        if (closest.length >= init.k) break
+        if (candidate.state === 'failed') continue
+        try {
+          candidate.peer ??= parsePeer(candidate)
+          closest.push(candidate.peer)
+        } catch {}
+      }
       resolve({ closest, queried, stopped })
     }
 
@@ -117,6 +132,10 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
       }
       if (stopped || signal.aborted) {
         if (stopped || inFlight === 0) finish()
+        return
+      }
+      if (closestHaveAnswered()) {
+        finish()
         return
       }
       const limit = Math.min(init.alpha, Math.max(1, init.wanted?.() ?? Infinity))
@@ -132,6 +151,18 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
       if (inFlight === 0) {
         finish()
       }
+    }
+
+    /** Whether the `beta` closest peers that have not failed have all answered. */
+    const closestHaveAnswered = (): boolean => {
+      let checked = 0
+      for (const candidate of sorted) {
+        if (checked >= beta) break
+        if (candidate.state === 'failed') continue
+        if (candidate.state !== 'answered') return false
+        checked++
+      }
+      return checked > 0
     }
 
     const start = (candidate: Candidate): void => {

@@ -60,6 +60,7 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       protocol: config.dht.protocol,
       k: config.dht.kBucketSize,
       alpha: config.dht.alpha,
+      resiliency: config.dht.resiliency,
       requestTimeoutMs: config.dht.requestTimeoutMs,
       validators: recordValidators,
       serve: !config.dht.clientMode

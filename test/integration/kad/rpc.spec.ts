@@ -5,9 +5,14 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { encodeKvRecord, toDhtKey } from '../../../src/index.js'
 import { Message, MessageType } from '../../../src/kad/kad-message.js'
-import { startNetwork } from '../../helpers/peers.js'
+import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
 import type { Peer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
+
+/** The part of @libp2p/kad-dht's routing table this test watches. */
+interface KadDhtRoutingTable extends EventTarget {
+  size: number
+}
 
 const bytes = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text)
 
@@ -82,6 +87,39 @@ describe('Kad RPC on long-lived streams', () => {
   it('a joined peer knows the others and is connected to them', () => {
     for (const peer of network.peers) {
       expect(peer.routingTableSize).to.equal(3)
+    }
+  })
+
+  it("feeds @libp2p/kad-dht's routing table from ours without its pings, and libp2p's content routing still finds providers", async () => {
+    const kadDhtTable = (peer: Peer): KadDhtRoutingTable => (peer.libp2p.services.dht as unknown as { routingTable: KadDhtRoutingTable }).routingTable
+    let pings = 0
+    const countPing = (): void => { pings++ }
+    for (const peer of network.peers) {
+      kadDhtTable(peer).addEventListener('peer:ping', countPing)
+    }
+    const newcomer = await startPeer({ bootstrap: [addressOf(network.peers[0])] })
+    kadDhtTable(newcomer).addEventListener('peer:ping', countPing)
+    try {
+      await newcomer.joined
+      for (const peer of [...network.peers, newcomer]) {
+        expect(kadDhtTable(peer).size).to.equal(peer.routingTableSize)
+      }
+      expect(newcomer.routingTableSize).to.equal(network.peers.length)
+      expect(pings).to.equal(0)
+
+      const cid = CID.createV1(0x55, await sha256.digest(bytes('provided through libp2p')))
+      await newcomer.libp2p.contentRouting.provide(cid)
+      const found: string[] = []
+      for await (const provider of network.peers[3].libp2p.contentRouting.findProviders(cid, { signal: AbortSignal.timeout(10_000) })) {
+        found.push(provider.id.toString())
+        break
+      }
+      expect(found).to.deep.equal([newcomer.peerId.toString()])
+    } finally {
+      for (const peer of network.peers) {
+        kadDhtTable(peer).removeEventListener('peer:ping', countPing)
+      }
+      await stopPeers([newcomer])
     }
   })
 })

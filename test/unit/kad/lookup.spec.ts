@@ -65,6 +65,23 @@ describe('kad lookup', () => {
     expect(result.stopped).to.equal(false)
   })
 
+  it('with beta, ends once the beta closest have answered and returns the k closest known', async () => {
+    let queried = 0
+    const farthest = closestTo(target, peers, peers.length).at(-1)!
+    const full = await lookup({
+      target, self, k: K, alpha: 3, seeds: [{ id: peers.find((p) => p.toString() === farthest)! }],
+      query: async (peer) => { queried++; return answer(peer) }
+    })
+    const fullQueries = queried
+    queried = 0
+    const result = await lookup({
+      target, self, k: K, alpha: 3, beta: 2, seeds: [{ id: peers.find((p) => p.toString() === farthest)! }],
+      query: async (peer) => { queried++; return answer(peer) }
+    })
+    expect(result.closest.map(({ id }) => id.toString())).to.deep.equal(full.closest.map(({ id }) => id.toString()))
+    expect(queried).to.be.below(fullQueries)
+  })
+
   it('never queries itself, even when listed by others', async () => {
     const result = await lookup({
       target, self, k: K, alpha: 3, seeds: [{ id: peers[0] }],
