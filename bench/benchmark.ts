@@ -69,13 +69,13 @@ export async function runBenchmark (options: BenchOptions, log: (line: string) =
 }
 
 function specOf (options: BenchOptions, impl: Implementation, peers: number): RunSpec {
-  const { records, valueSize, concurrency, durationS, processes, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps } = options
-  return { impl, peers, records, valueSize, concurrency, durationS, processes, seed, opTimeoutS, readyTimeoutS: readyTimeoutS ?? readyTimeoutFor(peers), phaseTimeoutS, maxOps }
+  const { records, valueSize, concurrency, durationS, processes, seed, opTimeoutS, readyTimeoutS, phaseTimeoutS, maxOps, rounds } = options
+  return { impl, peers, records, valueSize, concurrency, durationS, processes, seed, opTimeoutS, readyTimeoutS: readyTimeoutS ?? readyTimeoutFor(peers), phaseTimeoutS, maxOps, rounds }
 }
 
 /** The longest a worker may take: every phase's limit, plus slack. */
 export function workerBudgetMs (spec: RunSpec): number {
-  return (spec.readyTimeoutS + 2 * spec.phaseTimeoutS + spec.durationS + 2 * spec.opTimeoutS) * 1000 + WORKER_SLACK_MS
+  return (spec.readyTimeoutS + spec.rounds * (2 * spec.phaseTimeoutS + spec.durationS + 2 * spec.opTimeoutS)) * 1000 + WORKER_SLACK_MS
 }
 
 /** Runs `spec` in a fresh worker; a worker that crashes or overruns its budget yields a result with an `error`. */

@@ -45,6 +45,7 @@ function parseArguments (argv: string[]): BenchOptions {
     .option('--ready-timeout <s>', 'how long to wait for every peer to be ready, seconds (default: 30 + 1 per peer)', flag((t) => parseSeconds('--ready-timeout', t)))
     .option('--phase-timeout <s>', 'upper bound of the put phase and of the get phase, seconds', flag((t) => parseSeconds('--phase-timeout', t)), d.phaseTimeoutS)
     .option('--max-ops <n>', 'upper bound of the gets the load phase starts', flag((t) => parseWholeNumber('--max-ops', t, 1)), d.maxOps)
+    .option('--rounds <n>', 'run the put, get and load phases this many times on the same peers, sampling RSS after each', flag((t) => parseWholeNumber('--rounds', t, 1, 100)), d.rounds)
     .exitOverride()
     .parse(argv)
   const o = program.opts()
@@ -61,7 +62,8 @@ function parseArguments (argv: string[]): BenchOptions {
     opTimeoutS: o.opTimeout,
     readyTimeoutS: o.readyTimeout,
     phaseTimeoutS: o.phaseTimeout,
-    maxOps: o.maxOps
+    maxOps: o.maxOps,
+    rounds: o.rounds
   })
 }
 

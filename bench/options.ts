@@ -49,6 +49,12 @@ export interface BenchOptions {
   phaseTimeoutS: number
   /** Upper bound of the number of gets the load phase starts. @default 1000000 */
   maxOps: number
+  /**
+   * Times the put, get and load phases run on the same peers, with the RSS
+   * sampled after each round: whether memory stays flat under a repeated
+   * workload. The table shows the first round. @default 1
+   */
+  rounds: number
 }
 
 /** The defaults of every option. */
@@ -63,7 +69,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   seed: 1,
   opTimeoutS: 30,
   phaseTimeoutS: 300,
-  maxOps: 1_000_000
+  maxOps: 1_000_000,
+  rounds: 1
 }
 
 /**

@@ -98,13 +98,24 @@ function runNotes (run: RunResult): string[] {
   for (const error of run.startup.errors ?? []) {
     notes.push(`${label}: startup: ${error.count} × ${error.message.slice(0, 200)}`)
   }
-  for (const [phase, result] of [['put', run.put], ['get', run.get], ['load', run.load]] as const) {
-    if (result == null) continue
-    if (result.wrong > 0) notes.push(`${label}: ${phase}: ${result.wrong} wrong values`)
-    if (result.skipped > 0) notes.push(`${label}: ${phase}: ${result.skipped} not started (phase time limit)`)
-    for (const error of result.errors.slice(0, 3)) {
-      notes.push(`${label}: ${phase}: ${error.count} × ${error.message.slice(0, 200)}`)
+  const rounds = [{ put: run.put, get: run.get, load: run.load }, ...(run.laterRounds ?? [])]
+  for (const [i, round] of rounds.entries()) {
+    const prefix = rounds.length > 1 ? `round ${i + 1}: ` : ''
+    if (i > 0) {
+      notes.push(`${label}: ${prefix}put ${okOf(round.put)}, get ${okOf(round.get)}, load ${okOf(round.load)} at ${round.load?.opsPerSecond.toFixed(0) ?? '–'} ops/s`)
     }
+    for (const [phase, result] of [['put', round.put], ['get', round.get], ['load', round.load]] as const) {
+      if (result == null) continue
+      if (result.wrong > 0) notes.push(`${label}: ${prefix}${phase}: ${result.wrong} wrong values`)
+      if (result.skipped > 0) notes.push(`${label}: ${prefix}${phase}: ${result.skipped} not started (phase time limit)`)
+      for (const error of result.errors.slice(0, 3)) {
+        notes.push(`${label}: ${prefix}${phase}: ${error.count} × ${error.message.slice(0, 200)}`)
+      }
+    }
+  }
+  const rssRounds = run.resources?.rssAfterRoundsBytes
+  if (rssRounds != null) {
+    notes.push(`${label}: RSS MB after each round: ${rssRounds.map((bytes) => (bytes / MB).toFixed(0)).join(', ')}`)
   }
   return notes
 }

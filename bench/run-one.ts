@@ -5,11 +5,11 @@ import { sampleThisProcess } from './resources.js'
 import { round } from './stats.js'
 import type { BenchCluster } from './clusters/cluster.js'
 import type { BenchOptions, Implementation } from './options.js'
-import type { LoadPhaseResult, PhaseLimits, PhaseResult, PutPhaseResult } from './phases.js'
+import type { LoadInit, LoadPhaseResult, PhaseLimits, PhaseResult, PutPhaseResult } from './phases.js'
 import type { EventLoopDelaySummary, ResourceSample } from './resources.js'
 
 /** One implementation at one network size: what a worker process measures. */
-export type RunSpec = Pick<BenchOptions, 'records' | 'valueSize' | 'concurrency' | 'durationS' | 'processes' | 'seed' | 'opTimeoutS' | 'phaseTimeoutS' | 'maxOps'> & {
+export type RunSpec = Pick<BenchOptions, 'records' | 'valueSize' | 'concurrency' | 'durationS' | 'processes' | 'seed' | 'opTimeoutS' | 'phaseTimeoutS' | 'maxOps' | 'rounds'> & {
   impl: Implementation
   peers: number
   /** How long to wait for every peer to become ready, in seconds. */
@@ -27,6 +27,8 @@ export interface RunResources {
   rssReadyBytes: number
   /** After the load phase, in bytes. */
   rssAfterBytes: number
+  /** After each round's load phase (the first is `rssAfterBytes`), in bytes; with `--rounds` > 1. */
+  rssAfterRoundsBytes?: number[]
   /** `growth`: (after − baseline) / peers; `total`: after / peers, the runtime included. */
   rssPerPeerBytes: number
   rssPerPeerBasis: 'growth' | 'total'
@@ -61,11 +63,20 @@ export interface RunResult {
   put?: PutPhaseResult
   get?: PhaseResult
   load?: LoadPhaseResult
+  /** The rounds after the first (`--rounds`), on the same peers and records. */
+  laterRounds?: RoundResult[]
   resources?: RunResources
   /** Time to stop every peer, in ms. */
   stopMs?: number
   /** Why the run ended early, if it did. */
   error?: string
+}
+
+/** The put, get and load phases of one round after the first. */
+export interface RoundResult {
+  put: PutPhaseResult
+  get: PhaseResult
+  load: LoadPhaseResult
 }
 
 /** Longest wait for a cluster to stop before the run gives up on it. */
@@ -131,13 +142,7 @@ async function measure (cluster: BenchCluster, spec: RunSpec, result: RunResult,
   const afterGet = await cluster.resources()
   const clientBeforeLoad = sampleThisProcess()
 
-  result.load = await runLoadPhase(cluster, put.stored, {
-    concurrency: spec.concurrency,
-    durationMs: spec.durationS * 1000,
-    maxOps: spec.maxOps,
-    opTimeoutMs: limits.opTimeoutMs,
-    seed: spec.seed
-  }, log)
+  result.load = await runLoadPhase(cluster, put.stored, loadInit(spec, limits), log)
   const clientAfterLoad = sampleThisProcess()
   const afterLoad = await cluster.resources()
 
@@ -148,7 +153,25 @@ async function measure (cluster: BenchCluster, spec: RunSpec, result: RunResult,
       total: round(clientAfterLoad.cpuSeconds - clientAtReady.cpuSeconds)
     }
   }
+  if (spec.rounds > 1) {
+    result.laterRounds = []
+    result.resources.rssAfterRoundsBytes = [afterLoad.rssBytes]
+    for (let n = 2; n <= spec.rounds; n++) {
+      const roundLog = (line: string): void => { log(`round ${n}/${spec.rounds}: ${line}`) }
+      const again = await runPutPhase(cluster, records, limits, roundLog)
+      const get = await runGetPhase(cluster, again.stored, limits, spec.seed, roundLog)
+      const load = await runLoadPhase(cluster, again.stored, loadInit(spec, limits), roundLog)
+      result.laterRounds.push({ put: again.result, get, load })
+      const rssBytes = (await cluster.resources()).rssBytes
+      result.resources.rssAfterRoundsBytes.push(rssBytes)
+      roundLog(`RSS ${(rssBytes / 2 ** 20).toFixed(0)} MiB`)
+    }
+  }
   result.resources.eventLoopDelay = await cluster.eventLoopDelay()
+}
+
+function loadInit (spec: RunSpec, limits: PhaseLimits): LoadInit {
+  return { concurrency: spec.concurrency, durationMs: spec.durationS * 1000, maxOps: spec.maxOps, opTimeoutMs: limits.opTimeoutMs, seed: spec.seed }
 }
 
 function resourcesOf (baseline: ResourceSample | undefined, [atReady, afterPut, afterGet, afterLoad]: ResourceSample[], peers: number): RunResources {

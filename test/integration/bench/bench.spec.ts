@@ -36,8 +36,8 @@ describe('npm run bench', function () {
     expect(rows[0]).to.include('| 5/5 ')
   })
 
-  it('drives exper-dht through the kv protocol: peers hosted in one process (exper-kv)', async () => {
-    const run = await runBench(['--peers', '3', '--records', '3', '--duration', '1', '--impl', 'exper-kv'], dir, 280_000)
+  it('drives exper-dht through the kv protocol (exper-kv), and repeats the workload with --rounds', async () => {
+    const run = await runBench(['--peers', '3', '--records', '3', '--duration', '1', '--impl', 'exper-kv', '--rounds', '2'], dir, 280_000)
     expect(run.code, run.stderr).to.equal(0)
     const [r] = run.report!.runs
     expect([r.impl, r.hosting, r.driver]).to.deep.equal(['exper-kv', 'host-process', 'kv'])
@@ -45,6 +45,14 @@ describe('npm run bench', function () {
     expect(r.resources!.rssPerPeerBasis).to.equal('total')
     expect(r.resources!.eventLoopDelay!.p99Ms).to.be.at.least(0)
     expect(r.resources!.clientCpuSeconds!.load).to.be.at.least(0)
+
+    expect(r.laterRounds).to.have.length(1)
+    const [second] = r.laterRounds!
+    expect([second.put.ok, second.get.ok, second.get.wrong]).to.deep.equal([3, 3, 0])
+    expect(second.load.ok).to.be.above(0)
+    expect(r.resources!.rssAfterRoundsBytes).to.have.length(2)
+    expect(r.resources!.rssAfterRoundsBytes![0]).to.equal(r.resources!.rssAfterBytes)
+    expect(run.stdout).to.match(/exper-kv host-process N=3: RSS MB after each round: \d+, \d+/)
   })
 
   it('runs exper with one supervised process per peer (--processes)', async () => {
@@ -63,5 +71,11 @@ describe('npm run bench', function () {
     const run = await runBench(['--impl', 'exper,nope'], dir, 30_000)
     expect(run.code).to.equal(2)
     expect(run.stderr).to.include('unknown implementation "nope"')
+  })
+
+  it('refuses --rounds 0 with a usage error', async () => {
+    const run = await runBench(['--rounds', '0'], dir, 30_000)
+    expect(run.code).to.equal(2)
+    expect(run.stderr).to.include('--rounds must be a whole number from 1 to 100, not "0"')
   })
 })
