@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto'
 import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
-import type { KeyObject } from 'node:crypto'
+import type { JsonWebKey, KeyObject } from 'node:crypto'
 
 /** Private keys kept as Node key objects (the static key and the ephemeral keys of handshakes in progress). */
 const KEY_OBJECT_CACHE_SIZE = 256
@@ -15,17 +15,23 @@ const privateKeys = new Map<string, KeyObject>()
  * Noise's crypto with a faster X25519 for Node: @chainsafe/libp2p-noise turns
  * every raw key into a Node key object by parsing DER (PKCS #8 / SPKI) at each
  * Diffie-Hellman — about 0.6 ms each, three per handshake and side, most of a
- * connection's CPU. Here key pairs are generated as key objects and the
- * private ones kept for their next use, and public keys are imported as JWK
- * (≈ 25 µs). Hashing and ChaCha20-Poly1305 are Noise's own.
+ * connection's CPU. Here key pairs are generated straight into JWK and the
+ * private key objects, imported from that JWK, kept for their next use;
+ * public keys are imported as JWK too (≈ 25 µs). Hashing and
+ * ChaCha20-Poly1305 are Noise's own.
+ *
+ * A key object made by `generateKeyPairSync` is never exported: on Node 20 an
+ * export holds the key's mutex while it allocates, and a garbage collection
+ * then finalizing the job that generated the key takes the same mutex in its
+ * destructor: the process deadlocks (it hung the benchmark at N = 100).
  */
 export const noiseCrypto: ICryptoInterface = {
   ...defaultCrypto,
 
   generateX25519KeyPair () {
-    const { publicKey, privateKey } = generateKeyPairSync('x25519')
-    const raw = remember(privateKey)
-    return { publicKey: Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url'), privateKey: raw }
+    const { publicKey, privateKey } = generateJwkKeyPair()
+    cache(privateKey.d!, createPrivateKey({ key: privateKey, format: 'jwk' }))
+    return { publicKey: Buffer.from(publicKey.x!, 'base64url'), privateKey: Buffer.from(privateKey.d!, 'base64url') }
   },
 
   generateX25519KeyPairFromSeed (seed) {
@@ -41,11 +47,10 @@ export const noiseCrypto: ICryptoInterface = {
   }
 }
 
-/** Caches a generated private key object under its raw bytes and returns them. */
-function remember (privateKey: KeyObject): Buffer {
-  const d = privateKey.export({ format: 'jwk' }).d!
-  cache(d, privateKey)
-  return Buffer.from(d, 'base64url')
+/** A fresh X25519 key pair, encoded as JWK by the generating job itself (@types/node lacks this overload). */
+function generateJwkKeyPair (): { publicKey: JsonWebKey, privateKey: JsonWebKey } {
+  const encoding = { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } }
+  return generateKeyPairSync('x25519', encoding as unknown as Parameters<typeof generateKeyPairSync>[1]) as unknown as { publicKey: JsonWebKey, privateKey: JsonWebKey }
 }
 
 /** The key object of a raw private key: cached, or parsed once (DER) and cached. */

@@ -1,6 +1,22 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
 import { expect } from 'chai'
 import { noiseCrypto } from '../../src/peer/noise-crypto.js'
+
+const run = promisify(execFile)
+
+/** Handshake key work in a loop, in a process whose tiny young generation makes garbage collections run all the time. */
+const KEY_CHURN = `
+  const { noiseCrypto } = await import(${JSON.stringify(new URL('../../src/peer/noise-crypto.js', import.meta.url).href)})
+  let previous = noiseCrypto.generateX25519KeyPair()
+  for (let i = 0; i < 30000; i++) {
+    const next = noiseCrypto.generateX25519KeyPair()
+    noiseCrypto.generateX25519SharedKey(next.privateKey, previous.publicKey)
+    previous = next
+  }
+  process.stdout.write('done')
+`
 
 describe('Noise crypto (fast X25519)', () => {
   it('agrees with Noise\'s own implementation on every shared secret', () => {
@@ -21,5 +37,11 @@ describe('Noise crypto (fast X25519)', () => {
     const foreign = defaultCrypto.generateX25519KeyPair()
     expect(Buffer.from(noiseCrypto.generateX25519SharedKey(foreign.privateKey, peer.publicKey))
       .equals(Buffer.from(defaultCrypto.generateX25519SharedKey(foreign.privateKey, peer.publicKey)))).to.equal(true)
+  })
+
+  it('survives key generation under constant garbage collection (Node 20 deadlocks when a generated key object is exported)', async function () {
+    this.timeout(120_000)
+    const { stdout } = await run(process.execPath, ['--max-semi-space-size=1', '--input-type=module', '-e', KEY_CHURN], { timeout: 100_000, killSignal: 'SIGKILL' })
+    expect(stdout).to.equal('done')
   })
 })
