@@ -2,8 +2,8 @@ import { Libp2pRecord } from '@libp2p/record'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { namespaceOf } from '../records/index.js'
 import { AddressBook } from './address-book.js'
-import { feedKadDhtRoutingTable } from './kad-dht-routing.js'
 import { ADDRESS_BOOK_CAPACITY } from './constants.js'
+import { feedKadDhtRoutingTable } from './kad-dht-routing.js'
 import { kadId } from './kad-id.js'
 import { MessageType } from './kad-message.js'
 import { lookup } from './lookup.js'
@@ -53,7 +53,7 @@ export interface RemoteValue {
 export class KadEngine {
   readonly addressBook = new AddressBook(ADDRESS_BOOK_CAPACITY)
   readonly routingTable: RoutingTable
-  readonly client: KadRpcClient
+  private readonly client: KadRpcClient
   private readonly server: KadRpcServer
   private readonly k: number
   private readonly alpha: number

@@ -15,6 +15,12 @@ interface Entry {
   failures: number
 }
 
+/** Failed requests in a row after which a peer leaves the table. */
+export const MAX_FAILURES = 2
+
+/** Answers of `closestPeers` remembered until the table's membership changes. */
+const CLOSEST_CACHE_SIZE = 1024
+
 /**
  * The Kademlia routing table of the fast path: 256 k-buckets by common prefix
  * length with this peer's id, each holding at most `k` peers, least recently
@@ -25,12 +31,6 @@ interface Entry {
  * Kademlia prefers peers that have been up longer. All operations are
  * synchronous and in memory.
  */
-/** Failed requests in a row after which a peer leaves the table. */
-export const MAX_FAILURES = 2
-
-/** Answers of `closestPeers` remembered until the table's membership changes. */
-const CLOSEST_CACHE_SIZE = 1024
-
 export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
   private readonly selfKadId: Uint8Array
   private readonly buckets: Entry[][] = Array.from({ length: 257 }, () => [])

@@ -61,6 +61,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   readonly kvServer: StoreRetrieveServer
 
   private readonly storage: OpenDatastore
+  /** The Kad-DHT fast path: routing table (with its `peer:add` / `peer:remove` events), lookups, record store. */
   readonly engine: KadEngine
   private readonly bootstrap: BootstrapDialer
   private stopping?: Promise<void>
@@ -101,6 +102,15 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   /** How many peers its DHT routing table holds. */
   get routingTableSize (): number {
     return this.engine.routingTable.size
+  }
+
+  /**
+   * Looks up this peer's own id (Kademlia's join and refresh): connects it to
+   * its closest peers, which learn of it, and fills its routing table.
+   * Resolves when the lookup ends; ends early when the peer stops.
+   */
+  async refreshRoutingTable (): Promise<void> {
+    await this.engine.closestPeers(this.peerId.toMultihash().bytes, { signal: this.stopSignal })
   }
 
   /** Stores `value` under `key` in the DHT; see `putKv`. */
@@ -161,7 +171,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
     const join = (): void => {
       table.removeEventListener('peer:add', join)
       this.safeDispatchEvent('ready')
-      void this.engine.closestPeers(this.peerId.toMultihash().bytes, { signal: this.stopSignal }).then(() => {
+      void this.refreshRoutingTable().then(() => {
         this.safeDispatchEvent('joined')
       })
     }

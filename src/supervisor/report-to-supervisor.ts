@@ -31,7 +31,7 @@ export function reportToSupervisor (peer: Peer, proc: NodeJS.Process = process):
   })
   proc.on('message', (message: unknown) => {
     if (isSupervisorMessage(message)) {
-      void peer.engine.closestPeers(peer.peerId.toMultihash().bytes).catch(() => {})
+      void peer.refreshRoutingTable().catch(() => {})
     }
   })
 }
