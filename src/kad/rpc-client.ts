@@ -116,6 +116,7 @@ export class KadRpcClient {
 
   /** An idle stream of `entry`, or undefined when a new one may be opened; waits while all are busy. */
   private async acquire (entry: PeerStreams, signal: AbortSignal): Promise<PooledStream | undefined> {
+    signal.throwIfAborted()
     while (entry.idle.length > 0) {
       const pooled = entry.idle.pop()!
       if (pooled.stream.status === 'open' && pooled.stream.writeStatus === 'writable' && Date.now() - pooled.lastUsed < OUTBOUND_STREAM_IDLE_TIMEOUT) {

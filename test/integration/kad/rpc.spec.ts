@@ -5,6 +5,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { encodeKvRecord, toDhtKey } from '../../../src/index.js'
 import { Message, MessageType } from '../../../src/kad/kad-message.js'
+import { KadRpcClient } from '../../../src/kad/rpc-client.js'
 import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
 import type { Peer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
@@ -50,6 +51,27 @@ describe('Kad RPC on long-lived streams', () => {
     const after = await streamsOpened(a, b)
     const newStreams = [...after].reduce((sum, [id, count]) => sum + count - (before.get(id) ?? 0), 0)
     expect(newStreams, 'streams opened for 40 operations (the second probe is one)').to.be.at.most(2)
+  })
+
+  it('a request whose signal is already aborted fails at once and leaves the pooled stream alone', async () => {
+    const [a, b] = network.peers
+    const client = new KadRpcClient(a.libp2p, { protocol: a.config.dht.protocol, requestTimeoutMs: 10_000, maxStreamsPerPeer: 1 })
+    const ping = async (signal?: AbortSignal): Promise<Message> => client.request(b.peerId, undefined, { type: MessageType.PING }, { signal })
+    try {
+      await ping()
+      const before = await streamsOpened(a, b)
+      const gone = new Error('the caller gave up')
+      for (const attempt of [ping(AbortSignal.abort(gone)), Promise.all([ping(), ping(AbortSignal.abort(gone))])]) {
+        const error = await attempt.then(() => undefined, (err: unknown) => err)
+        expect(error).to.equal(gone)
+      }
+      await ping()
+      const after = await streamsOpened(a, b)
+      const newStreams = [...after].reduce((sum, [id, count]) => sum + count - (before.get(id) ?? 0), 0)
+      expect(newStreams, 'streams opened (the second probe is one)').to.equal(1)
+    } finally {
+      client.close()
+    }
   })
 
   it('answers request after request on one stream, as go-libp2p-kad-dht clients send them', async () => {
