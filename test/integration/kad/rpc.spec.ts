@@ -1,6 +1,7 @@
 import { Libp2pRecord } from '@libp2p/record'
 import { pbStream } from '@libp2p/utils'
 import { expect } from 'chai'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { encodeKvRecord, toDhtKey } from '../../../src/index.js'
@@ -141,6 +142,27 @@ describe('Kad RPC on long-lived streams', () => {
       for (const peer of network.peers) {
         kadDhtTable(peer).removeEventListener('peer:ping', countPing)
       }
+      await stopPeers([newcomer])
+    }
+  })
+
+  it('leaves @libp2p/kad-dht no lookups of its own to run in the background', async () => {
+    const started = performance.now()
+    const newcomer = await startPeer({ bootstrap: [addressOf(network.peers[0])] })
+    const peerRouting = (newcomer.libp2p.services.dht as unknown as { peerRouting: { getClosestPeers: (...args: unknown[]) => unknown } }).peerRouting
+    const getClosestPeers = peerRouting.getClosestPeers.bind(peerRouting)
+    let lookups = 0
+    peerRouting.getClosestPeers = (...args) => {
+      lookups++
+      return getClosestPeers(...args)
+    }
+    try {
+      await newcomer.joined
+      // Nothing to await here: @libp2p/kad-dht would start its self-query 1 s
+      // after starting (QUERY_SELF_INITIAL_INTERVAL), so wait well past that.
+      await sleep(Math.max(0, started + 2500 - performance.now()))
+      expect(lookups).to.equal(0)
+    } finally {
       await stopPeers([newcomer])
     }
   })
