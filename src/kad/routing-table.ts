@@ -10,6 +10,8 @@ export interface RoutingTableEvents {
 
 interface Entry {
   peer: PeerId
+  /** `peer.toString()`, compared instead of the peer id's bytes. */
+  id: string
   kadId: Uint8Array
   /** Requests in a row that failed. */
   failures: number
@@ -58,7 +60,7 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
     const known = this.index.get(id)
     if (known != null) {
       const bucket = this.buckets[known]
-      const [entry] = bucket.splice(bucket.findIndex((e) => e.peer.equals(peer)), 1)
+      const [entry] = bucket.splice(bucket.findIndex((e) => e.id === id), 1)
       entry.failures = 0
       bucket.push(entry)
       return true
@@ -76,7 +78,7 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
       }
       this.remove(failing.peer)
     }
-    bucket.push({ peer, kadId: peerKadId, failures: 0 })
+    bucket.push({ peer, id, kadId: peerKadId, failures: 0 })
     this.index.set(id, cpl)
     this.closestCache.clear()
     this.safeDispatchEvent('peer:add', { detail: peer })
@@ -85,8 +87,9 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
 
   /** Counts a failed request to `peer`; removes it after `MAX_FAILURES` in a row unless it is the last peer. */
   recordFailure (peer: PeerId): void {
-    const cpl = this.index.get(peer.toString())
-    const entry = cpl == null ? undefined : this.buckets[cpl].find((e) => e.peer.equals(peer))
+    const id = peer.toString()
+    const cpl = this.index.get(id)
+    const entry = cpl == null ? undefined : this.buckets[cpl].find((e) => e.id === id)
     if (entry != null && ++entry.failures >= MAX_FAILURES && this.size > 1) {
       this.remove(peer)
     }
@@ -100,7 +103,7 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
       return
     }
     const bucket = this.buckets[cpl]
-    bucket.splice(bucket.findIndex((entry) => entry.peer.equals(peer)), 1)
+    bucket.splice(bucket.findIndex((entry) => entry.id === id), 1)
     this.index.delete(id)
     this.closestCache.clear()
     this.safeDispatchEvent('peer:remove', { detail: peer })

@@ -1,5 +1,6 @@
-import { pbStream } from '@libp2p/utils'
+import { lpStream } from '@libp2p/utils'
 import { INBOUND_STREAM_IDLE_TIMEOUT, MAX_INBOUND_KAD_STREAMS, MAX_KAD_MESSAGE_BYTES, MAX_OUTBOUND_KAD_STREAMS } from './constants.js'
+import { encodeResponse } from './encode-response.js'
 import { handleFindNode } from './handlers/find-node.js'
 import { handleGetValue } from './handlers/get-value.js'
 import { handlePutValue } from './handlers/put-value.js'
@@ -58,14 +59,14 @@ export class KadRpcServer {
     this.streams.add(stream)
     const idle = new AbortController()
     const timer = setTimeout(() => { idle.abort(new Error('idle Kad stream')) }, INBOUND_STREAM_IDLE_TIMEOUT)
-    const messages = pbStream(stream, { maxDataLength: MAX_KAD_MESSAGE_BYTES }).pb(Message)
+    const messages = lpStream(stream, { maxDataLength: MAX_KAD_MESSAGE_BYTES })
     try {
       while (stream.readStatus === 'readable') {
-        const request = await messages.read({ signal: idle.signal })
+        const request = Message.decode(await messages.read({ signal: idle.signal }))
         timer.refresh()
         const response = await this.respond(connection.remotePeer, request)
         if (response != null) {
-          await messages.write(response, { signal: idle.signal })
+          await messages.write(encodeResponse(response), { signal: idle.signal })
         }
       }
       await stream.close({ signal: idle.signal })

@@ -19,8 +19,9 @@ export interface CloserPeersContext {
  */
 export function closerPeers (context: CloserPeersContext, key: Uint8Array, requester: PeerId): PeerInfo[] {
   const peers: PeerInfo[] = []
+  const requesterId = requester.toString()
   for (const peer of context.routingTable.closestPeers(kadId(key), context.k + 1)) {
-    if (peer.equals(requester) || peers.length >= context.k) {
+    if (peers.length >= context.k || peer.toString() === requesterId) {
       continue
     }
     const addresses = context.addressBook.get(peer)
