@@ -1,11 +1,10 @@
 import { setMaxListeners } from 'node:events'
-import { pbStream } from '@libp2p/utils'
 import { MAX_KAD_MESSAGE_BYTES, MAX_STREAMS_PER_PEER, OUTBOUND_STREAM_IDLE_TIMEOUT } from './constants.js'
 import { TimeoutError } from '../errors.js'
+import { FrameReader, writeFrame } from './framing.js'
 import { Message, MessageType } from './kad-message.js'
 import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { ProtobufMessageStream } from '@libp2p/utils'
 
 /** Options of `KadRpcClient`. */
 export interface KadRpcClientInit {
@@ -19,7 +18,7 @@ export interface KadRpcClientInit {
 
 interface PooledStream {
   stream: Stream
-  messages: ProtobufMessageStream<Message, Stream>
+  frames: FrameReader
   lastUsed: number
 }
 
@@ -104,8 +103,8 @@ export class KadRpcClient {
 
   private async exchange (entry: PeerStreams, pooled: PooledStream, request: Partial<Message>, signal: AbortSignal): Promise<Message> {
     try {
-      await pooled.messages.write({ closer: [], providers: [], type: MessageType.PING, ...request }, { signal })
-      const response = await pooled.messages.read({ signal })
+      await writeFrame(pooled.stream, Message.encode({ closer: [], providers: [], type: MessageType.PING, ...request }), { signal })
+      const response = Message.decode(await pooled.frames.read({ signal }))
       this.release(entry, pooled)
       return response
     } catch (err) {
@@ -148,7 +147,7 @@ export class KadRpcClient {
         ? peer
         : addrs.map((addr) => addr.getComponents().some((c) => c.name === 'p2p') ? addr : addr.encapsulate(`/p2p/${peer.toString()}`))
       const stream = await this.libp2p.dialProtocol(target, this.protocol, { signal })
-      return { stream, messages: pbStream(stream, { maxDataLength: MAX_KAD_MESSAGE_BYTES }).pb(Message), lastUsed: Date.now() }
+      return { stream, frames: new FrameReader(stream, MAX_KAD_MESSAGE_BYTES), lastUsed: Date.now() }
     } catch (err) {
       this.freeSlot(entry)
       throw err

@@ -1,6 +1,6 @@
-import { lpStream } from '@libp2p/utils'
 import { INBOUND_STREAM_IDLE_TIMEOUT, MAX_INBOUND_KAD_STREAMS, MAX_KAD_MESSAGE_BYTES, MAX_OUTBOUND_KAD_STREAMS } from './constants.js'
 import { encodeResponse } from './encode-response.js'
+import { FrameReader, writeFrame } from './framing.js'
 import { handleFindNode } from './handlers/find-node.js'
 import { handleGetValue } from './handlers/get-value.js'
 import { handlePutValue } from './handlers/put-value.js'
@@ -59,14 +59,14 @@ export class KadRpcServer {
     this.streams.add(stream)
     const idle = new AbortController()
     const timer = setTimeout(() => { idle.abort(new Error('idle Kad stream')) }, INBOUND_STREAM_IDLE_TIMEOUT)
-    const messages = lpStream(stream, { maxDataLength: MAX_KAD_MESSAGE_BYTES })
+    const frames = new FrameReader(stream, MAX_KAD_MESSAGE_BYTES)
     try {
       while (stream.readStatus === 'readable') {
-        const request = Message.decode(await messages.read({ signal: idle.signal }))
+        const request = Message.decode(await frames.read({ signal: idle.signal }))
         timer.refresh()
         const response = await this.respond(connection.remotePeer, request)
         if (response != null) {
-          await messages.write(encodeResponse(response), { signal: idle.signal })
+          await writeFrame(stream, encodeResponse(response), { signal: idle.signal })
         }
       }
       await stream.close({ signal: idle.signal })

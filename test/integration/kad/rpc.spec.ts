@@ -4,7 +4,10 @@ import { expect } from 'chai'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
+import * as varint from 'uint8-varint'
+import { concat } from 'uint8arrays/concat'
 import { encodeKvRecord, toDhtKey } from '../../../src/index.js'
+import { MAX_KAD_MESSAGE_BYTES } from '../../../src/kad/constants.js'
 import { Message, MessageType } from '../../../src/kad/kad-message.js'
 import { KadRpcClient } from '../../../src/kad/rpc-client.js'
 import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
@@ -94,6 +97,37 @@ describe('Kad RPC on long-lived streams', () => {
     expect(found.closer.every((peer) => peer.multiaddrs.length > 0)).to.equal(true)
     await stream.close()
   })
+
+  it('answers requests that arrive together in one write, in order', async () => {
+    const [a, b] = network.peers
+    const stream = await a.libp2p.dialProtocol(b.peerId, a.config.dht.protocol)
+    const request = (type: MessageType): Uint8Array => {
+      const encoded = Message.encode({ type, key: a.peerId.toMultihash().bytes as Uint8Array<ArrayBuffer>, closer: [], providers: [] })
+      return concat([varint.encode(encoded.byteLength), encoded])
+    }
+    stream.send(concat([request(MessageType.PING), request(MessageType.FIND_NODE), request(MessageType.PING)]))
+    const messages = pbStream(stream).pb(Message)
+    expect([(await messages.read()).type, (await messages.read()).type, (await messages.read()).type]).to.deep.equal([MessageType.PING, MessageType.FIND_NODE, MessageType.PING])
+    await stream.close()
+  })
+
+  for (const [name, bytes] of [
+    ['a length above MAX_KAD_MESSAGE_BYTES', concat([varint.encode(MAX_KAD_MESSAGE_BYTES + 1), new Uint8Array(64)])],
+    ['a frame that is no Kad message', concat([varint.encode(4), Uint8Array.from([0xff, 0xff, 0xff, 0xff])])],
+    ['a GET_VALUE without a key', concat([varint.encode(2), Message.encode({ type: MessageType.GET_VALUE, closer: [], providers: [] })])]
+  ] as const) {
+    it(`resets the stream that sent ${name}; the peer keeps serving`, async () => {
+      const [a, b] = network.peers
+      const stream = await a.libp2p.dialProtocol(b.peerId, a.config.dht.protocol)
+      const closed = new Promise<Error | undefined>((resolve) => { stream.addEventListener('close', (event) => { resolve(event.error) }, { once: true }) })
+      stream.send(bytes)
+      expect((await closed)?.name).to.equal('StreamResetError')
+      const fresh = pbStream(await a.libp2p.dialProtocol(b.peerId, a.config.dht.protocol)).pb(Message)
+      await fresh.write({ type: MessageType.PING, closer: [], providers: [] })
+      expect((await fresh.read()).type).to.equal(MessageType.PING)
+      await fresh.unwrap().unwrap().close()
+    })
+  }
 
   it('leaves provider records to @libp2p/kad-dht', async () => {
     const [a, b] = network.peers
