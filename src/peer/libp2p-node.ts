@@ -7,6 +7,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { recordSelectors, recordValidators } from '../records/index.js'
 import { noiseCrypto } from './noise-crypto.js'
+import { skipRedundantProtocolMerges } from './protocol-merges.js'
 import './length-prefixed-decoder.js'
 import './yamux-window-updates.js'
 import { DHT_DATASTORE_PREFIX } from '../kad/record-store.js'
@@ -49,12 +50,14 @@ export interface Libp2pNodeInit {
  *   stream on every connection every 10 s; a DHT peer holds many connections
  *   (a 50-peer network: ~1,200), which made this the largest idle CPU cost.
  *   Dead connections are still found by Yamux's keep-alive and TCP.
+ * - `skipRedundantProtocolMerges`: no peer-store write per stream opened
+ *   (src/peer/protocol-merges.ts).
  *
  * The DHT's value and peer RPCs and the lookups of gets and puts are then
  * taken over by the fast path (src/kad, `KadEngine`).
  */
 export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2pNodeInit): Promise<Libp2p<PeerServices>> {
-  return createLibp2p<PeerServices>({
+  const libp2p = await createLibp2p<PeerServices>({
     privateKey,
     datastore,
     start: false,
@@ -84,4 +87,6 @@ export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2
       })
     }
   })
+  skipRedundantProtocolMerges(libp2p)
+  return libp2p
 }

@@ -6,6 +6,9 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { NotFoundError, QuorumFailedError, TimeoutError } from '../errors.js'
 import { validateUserKey, validateValue } from '../records/index.js'
+import '../peer/length-prefixed-decoder.js'
+import { noiseCrypto } from '../peer/noise-crypto.js'
+import { skipRedundantProtocolMerges } from '../peer/protocol-merges.js'
 import '../peer/yamux-window-updates.js'
 import { frameStream, readFrame } from './frames.js'
 import { Request, Response } from './kv-protocol.js'
@@ -56,9 +59,10 @@ export class KvClient {
   static async create (init: KvClientInit = {}): Promise<KvClient> {
     const node = await createLibp2p({
       transports: [tcp()],
-      connectionEncrypters: [noise()],
+      connectionEncrypters: [noise({ crypto: noiseCrypto })],
       streamMuxers: [yamux()]
     })
+    skipRedundantProtocolMerges(node)
     return new KvClient(node, init.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS)
   }
 
