@@ -8,6 +8,7 @@ import { createLibp2p } from 'libp2p'
 import { recordSelectors, recordValidators } from '../records/index.js'
 import { noiseCrypto } from './noise-crypto.js'
 import { skipRedundantProtocolMerges } from './protocol-merges.js'
+import { quietLogger } from './quiet-logger.js'
 import './length-prefixed-decoder.js'
 import './yamux-window-updates.js'
 import { DHT_DATASTORE_PREFIX } from '../kad/record-store.js'
@@ -50,6 +51,8 @@ export interface Libp2pNodeInit {
  *   stream on every connection every 10 s; a DHT peer holds many connections
  *   (a 50-peer network: ~1,200), which made this the largest idle CPU cost.
  *   Dead connections are still found by Yamux's keep-alive and TCP.
+ * - `logger: quietLogger()`: no logger built per connection and stream for
+ *   names `DEBUG` does not enable (src/peer/quiet-logger.ts).
  * - `skipRedundantProtocolMerges`: no peer-store write per stream opened
  *   (src/peer/protocol-merges.ts).
  *
@@ -60,6 +63,7 @@ export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2
   const libp2p = await createLibp2p<PeerServices>({
     privateKey,
     datastore,
+    logger: quietLogger(),
     start: false,
     addresses: { listen: config.listen },
     transports: [tcp()],
