@@ -3,8 +3,8 @@ import * as varint from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { AbortOptions, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 
-/** Whole frames a reader may hold unread, in multiples of its largest frame, before it gives up on the stream. */
-const MAX_UNREAD_FRAMES_BYTES = 4
+/** How many largest-size frames' worth of bytes a reader may hold unread before it gives up on the stream. */
+const MAX_UNREAD_FRAMES = 4
 
 interface Waiter {
   resolve(frame: Uint8ArrayList): void
@@ -16,7 +16,7 @@ interface Waiter {
  * arrive: one 'message' listener cuts the bytes into frames, which wait in a
  * queue for `read`. It replaces @libp2p/utils' `lpStream` for the Kad RPCs,
  * whose every read awaits the length one byte at a time, each byte a promise
- * raced against the signal (≈ 10 % of a request's CPU). A frame longer than
+ * raced against the signal (≈ 7 % of a get's CPU). A frame longer than
  * `maxDataLength`, or too many frames left unread, aborts the stream. Reads
  * are one at a time.
  */
@@ -30,7 +30,7 @@ export class FrameReader {
   private waiter?: Waiter
 
   constructor (private readonly stream: Stream, maxDataLength: number) {
-    this.maxUnreadBytes = MAX_UNREAD_FRAMES_BYTES * maxDataLength
+    this.maxUnreadBytes = MAX_UNREAD_FRAMES * maxDataLength
     // a chunk may carry several frames: the decoder holds it whole before cutting it
     this.decoder = new LengthPrefixedDecoder({ maxDataLength, maxBufferSize: this.maxUnreadBytes + maxDataLength + 10 })
     stream.addEventListener('message', this.onMessage)

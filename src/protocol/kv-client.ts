@@ -9,6 +9,7 @@ import { validateUserKey, validateValue } from '../records/index.js'
 import '../peer/length-prefixed-decoder.js'
 import { noiseCrypto } from '../peer/noise-crypto.js'
 import { skipRedundantProtocolMerges } from '../peer/protocol-merges.js'
+import { quietLogger } from '../peer/quiet-logger.js'
 import '../peer/yamux-window-updates.js'
 import { frameStream, readFrame } from './frames.js'
 import { Request, Response } from './kv-protocol.js'
@@ -60,7 +61,8 @@ export class KvClient {
     const node = await createLibp2p({
       transports: [tcp()],
       connectionEncrypters: [noise({ crypto: noiseCrypto })],
-      streamMuxers: [yamux()]
+      streamMuxers: [yamux()],
+      logger: quietLogger()
     })
     skipRedundantProtocolMerges(node)
     return new KvClient(node, init.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS)
