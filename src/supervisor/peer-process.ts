@@ -5,8 +5,12 @@ import { isPeerMessage } from './messages.js'
 import type { ReadyMessage, SupervisorMessage } from './messages.js'
 import type { ChildProcess } from 'node:child_process'
 
-/** The CLI entry point that every peer process runs (`exper-dht start ...`). */
-export const CLI_PATH = fileURLToPath(new URL('../cli/index.js', import.meta.url))
+/**
+ * The CLI that every peer process runs (`exper-dht start ...`): the bundled
+ * one that `npm run build` writes next to the compiled entry point, which
+ * starts in half the time (one file to load instead of libp2p's module graph).
+ */
+export const CLI_PATH = fileURLToPath(new URL('../cli/exper-dht.mjs', import.meta.url))
 
 /** The end of the stderr of a peer process that is kept, to explain a crash. */
 const STDERR_TAIL_CHARS = 2048

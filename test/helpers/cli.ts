@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
 
-/** The compiled CLI entry point (dist/src/cli/index.js). */
-export const CLI_PATH = fileURLToPath(new URL('../../src/cli/index.js', import.meta.url))
+/** The CLI as installed (`bin`): the bundle that `npm run build` makes of dist/src/cli/index.js. */
+export const CLI_PATH = fileURLToPath(new URL('../../src/cli/exper-dht.mjs', import.meta.url))
 
 /** The command that runs `exper-dht`: node with the compiled CLI. */
 export const EXPER_DHT_COMMAND: readonly string[] = [process.execPath, CLI_PATH]

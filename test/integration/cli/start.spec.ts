@@ -1,10 +1,12 @@
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import { CLI_PATH, CliProcess, runCli } from '../../helpers/cli.js'
 import { LOOPBACK_LISTEN } from '../../helpers/peers.js'
+import { CLI_PATH as SUPERVISED_CLI_PATH } from '../../../src/supervisor/peer-process.js'
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
 
 const running: CliProcess[] = []
@@ -23,6 +25,14 @@ describe('exper-dht start (real processes)', () => {
   afterEach(async () => {
     await Promise.all(running.splice(0).map(async (cli) => cli.stop('SIGKILL')))
     await removeDir(dir)
+  })
+
+  it("is the bundled CLI that package.json's bin installs and the supervisor runs", async () => {
+    const root = fileURLToPath(new URL('../../../../', import.meta.url))
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }
+    expect(join(root, pkg.bin['exper-dht'])).to.equal(CLI_PATH)
+    expect(SUPERVISED_CLI_PATH).to.equal(CLI_PATH)
+    expect((await readFile(CLI_PATH, 'utf8')).startsWith('#!/usr/bin/env node\n')).to.equal(true)
   })
 
   it('prints exactly the ready line, with loopback addresses ending in /p2p/<id>', async () => {
