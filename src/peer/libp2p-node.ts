@@ -1,16 +1,8 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
 import { recordSelectors, recordValidators } from '../records/index.js'
-import { noiseCrypto } from './noise-crypto.js'
-import { skipRedundantProtocolMerges } from './protocol-merges.js'
-import { quietLogger } from './quiet-logger.js'
-import './length-prefixed-decoder.js'
-import './yamux-window-updates.js'
+import { createBaseLibp2p } from './base-libp2p.js'
 import { DHT_DATASTORE_PREFIX } from '../kad/record-store.js'
 import type { PeerConfig } from '../config/index.js'
 import type { Identify } from '@libp2p/identify'
@@ -51,24 +43,18 @@ export interface Libp2pNodeInit {
  *   stream on every connection every 10 s; a DHT peer holds many connections
  *   (a 50-peer network: ~1,200), which made this the largest idle CPU cost.
  *   Dead connections are still found by Yamux's keep-alive and TCP.
- * - `logger: quietLogger()`: no logger built per connection and stream for
- *   names `DEBUG` does not enable (src/peer/quiet-logger.ts).
- * - `skipRedundantProtocolMerges`: no peer-store write per stream opened
- *   (src/peer/protocol-merges.ts).
+ * - the connection stack and its workarounds of `createBaseLibp2p`
+ *   (src/peer/base-libp2p.ts), shared with the thin client.
  *
  * The DHT's value and peer RPCs and the lookups of gets and puts are then
  * taken over by the fast path (src/kad, `KadEngine`).
  */
 export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2pNodeInit): Promise<Libp2p<PeerServices>> {
-  const libp2p = await createLibp2p<PeerServices>({
+  return createBaseLibp2p<PeerServices>({
     privateKey,
     datastore,
-    logger: quietLogger(),
     start: false,
     addresses: { listen: config.listen },
-    transports: [tcp()],
-    connectionEncrypters: [noise({ crypto: noiseCrypto })],
-    streamMuxers: [yamux()],
     connectionManager: {
       allow: config.connections.allow,
       inboundConnectionThreshold: config.connections.inboundConnectionThreshold,
@@ -91,6 +77,4 @@ export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2
       })
     }
   })
-  skipRedundantProtocolMerges(libp2p)
-  return libp2p
 }

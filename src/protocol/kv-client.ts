@@ -1,16 +1,8 @@
 import '../shim/promise-with-resolvers.js'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
 import { NotFoundError, QuorumFailedError, TimeoutError } from '../errors.js'
+import { createBaseLibp2p } from '../peer/base-libp2p.js'
 import { validateUserKey, validateValue } from '../records/index.js'
-import '../peer/length-prefixed-decoder.js'
-import { noiseCrypto } from '../peer/noise-crypto.js'
-import { skipRedundantProtocolMerges } from '../peer/protocol-merges.js'
-import { quietLogger } from '../peer/quiet-logger.js'
-import '../peer/yamux-window-updates.js'
 import { frameStream, readFrame } from './frames.js'
 import { Request, Response } from './kv-protocol.js'
 import { KV_PROTOCOL, MAX_QUORUM, REQUEST_DEADLINE_MS } from './limits.js'
@@ -58,13 +50,7 @@ export class KvClient {
 
   /** Starts a client. Close it with `close()`. */
   static async create (init: KvClientInit = {}): Promise<KvClient> {
-    const node = await createLibp2p({
-      transports: [tcp()],
-      connectionEncrypters: [noise({ crypto: noiseCrypto })],
-      streamMuxers: [yamux()],
-      logger: quietLogger()
-    })
-    skipRedundantProtocolMerges(node)
+    const node = await createBaseLibp2p({})
     return new KvClient(node, init.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS)
   }
 
