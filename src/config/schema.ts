@@ -55,7 +55,7 @@ export const peerConfigSchema = z.strictObject({
     inboundConnectionThreshold: positiveInt,
     /** Connections kept before libp2p starts pruning. */
     maxConnections: positiveInt,
-    /** Upper bound of one dial, in ms. */
+    /** Upper bound of one dial, and of each address it tries, in ms. */
     dialTimeoutMs: positiveInt
   }),
   bootstrapRetry: z.strictObject({

@@ -39,6 +39,12 @@ export interface Libp2pNodeInit {
  *   refuses most peers of a local network because they all share one IP.
  * - `allowQueryWithZeroPeers: true`: a query on an empty routing table ends at
  *   once instead of waiting for a peer until its timeout.
+ * - `addressDialTimeout` = `dialTimeout`: libp2p gives each address of a dial
+ *   6 s by default. A busy Node process accepts one connection per turn of its
+ *   event loop (libuv), so a handshake queued behind a busy bootstrap peer's
+ *   backlog was aborted at 6 s, and the redial went to the back of the queue
+ *   (in one process, 4 of 49 peers joining at once; 14 of 49 plain kad-dht
+ *   nodes, which never redial, stayed out of the network).
  * - `connectionMonitor: { enabled: false }`: libp2p's monitor opens a ping
  *   stream on every connection every 10 s; a DHT peer holds many connections
  *   (a 50-peer network: ~1,200), which made this the largest idle CPU cost.
@@ -59,7 +65,8 @@ export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2
       allow: config.connections.allow,
       inboundConnectionThreshold: config.connections.inboundConnectionThreshold,
       maxConnections: config.connections.maxConnections,
-      dialTimeout: config.connections.dialTimeoutMs
+      dialTimeout: config.connections.dialTimeoutMs,
+      addressDialTimeout: config.connections.dialTimeoutMs
     },
     connectionMonitor: { enabled: false },
     services: {
