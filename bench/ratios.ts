@@ -27,6 +27,13 @@ export interface Ratio {
   hosting: RunResult['hosting']
   /** exper / other per metric; null where either value is missing or the other's is 0. */
   values: Record<RatioMetric, number | null>
+  /**
+   * How the startup ratio relates to the true one when a side never had every
+   * peer ready (its startup is then its ready timeout, less than its true
+   * startup): `below` when only the other side fell short (the true ratio is
+   * smaller), `above` when only exper did; null (and no startup ratio) when both did.
+   */
+  startupBound?: 'below' | 'above'
   /** Why the comparison is shaky, when it is: peers that were never ready (operations ran on fewer peers), or a failed run. */
   caveats: string[]
 }
@@ -53,16 +60,38 @@ export function computeRatios (runs: readonly RunResult[]): Ratio[] {
         const b = metric.of(other)
         return [name, a == null || b == null || b === 0 ? null : round(a / b)]
       })) as Record<RatioMetric, number | null>
-      ratios.push({ peers: run.peers, impl: run.impl, other: other.impl, hosting: run.hosting, values, caveats: [...caveatsOf(run), ...caveatsOf(other)] })
+      const startupBound = boundOfStartup(run, other)
+      if (startupBound === null) {
+        values.startupMs = null
+      }
+      ratios.push({
+        peers: run.peers,
+        impl: run.impl,
+        other: other.impl,
+        hosting: run.hosting,
+        values,
+        ...(startupBound == null ? {} : { startupBound }),
+        caveats: [...caveatsOf(run), ...caveatsOf(other)]
+      })
     }
   }
   return ratios
 }
 
+/** See `Ratio.startupBound`; undefined when both sides had every peer ready. */
+function boundOfStartup (run: RunResult, other: RunResult): Ratio['startupBound'] | null | undefined {
+  const experShort = run.startup.ready < run.peers
+  const otherShort = other.startup.ready < other.peers
+  if (experShort && otherShort) {
+    return null
+  }
+  return otherShort ? 'below' : experShort ? 'above' : undefined
+}
+
 function caveatsOf (run: RunResult): string[] {
   const caveats: string[] = []
   if (run.startup.ready < run.peers) {
-    caveats.push(`${run.impl}: only ${run.startup.ready}/${run.peers} peers ready`)
+    caveats.push(`${run.impl}: only ${run.startup.ready}/${run.peers} peers ready (its startup is the ready timeout)`)
   }
   const notStarted = (run.put?.skipped ?? 0) + (run.get?.skipped ?? 0)
   if (notStarted > 0) {

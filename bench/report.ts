@@ -1,7 +1,7 @@
 import { RATIO_METRICS } from './ratios.js'
 import type { BenchReport } from './benchmark.js'
 import type { PhaseResult } from './phases.js'
-import type { RatioMetric } from './ratios.js'
+import type { Ratio, RatioMetric } from './ratios.js'
 import type { RunResult } from './run-one.js'
 import type { LatencySummary } from './stats.js'
 
@@ -39,7 +39,7 @@ export function formatReport (report: BenchReport): string {
     const metrics = Object.keys(RATIO_METRICS) as RatioMetric[]
     lines.push('', 'Ratios exper / other (times, memory, CPU: below 1 is better for exper; ops/s: above 1 is)', '', table(
       ['N', 'exper', 'other', ...metrics.map((m) => RATIO_HEADERS[m]), 'caveats'],
-      report.ratios.map((r) => [String(r.peers), r.impl, r.other, ...metrics.map((m) => r.values[m] == null ? '–' : r.values[m].toFixed(2)), r.caveats.join('; ')])
+      report.ratios.map((r) => [String(r.peers), r.impl, r.other, ...metrics.map((m) => ratioCell(r, m)), r.caveats.join('; ')])
     ))
   }
   const notes = [
@@ -59,7 +59,18 @@ const LEGEND = 'ok: succeeded/attempted (gets: with the value put). replicas: me
   'with *: the whole RSS of the hosting process(es) / N, runtime included. CPU s: user + system of the hosting process(es), all phases. ' +
   'ELD: event-loop delay of the Node process hosting the peers. ' +
   'client CPU s: kv-driven runs only, CPU of the benchmark process (the KvClient) during the load phase / the phase\'s wall time; ' +
-  'close to 1:1 means the client, not the peers, set the pace.'
+  'close to 1:1 means the client, not the peers, set the pace. ' +
+  'Ratios: a startup of a run whose peers were not all ready is its ready timeout, so its ratio is a bound: <0.09 (the true ratio is smaller), >2.00 (larger).'
+
+/** One cell of the ratio table: the ratio, marked as a bound when it is one. */
+function ratioCell (ratio: Ratio, metric: RatioMetric): string {
+  const value = ratio.values[metric]
+  if (value == null) {
+    return '–'
+  }
+  const bound = metric === 'startupMs' ? ratio.startupBound : undefined
+  return `${bound === 'below' ? '<' : bound === 'above' ? '>' : ''}${value.toFixed(2)}`
+}
 
 function runRow (run: RunResult): string[] {
   const res = run.resources
