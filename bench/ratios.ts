@@ -31,7 +31,8 @@ export interface Ratio {
    * How the startup ratio relates to the true one when a side never had every
    * peer ready (its startup is then its ready timeout, less than its true
    * startup): `below` when only the other side fell short (the true ratio is
-   * smaller), `above` when only exper did; null (and no startup ratio) when both did.
+   * smaller), `above` when only exper did. Absent otherwise; when both fell
+   * short there is no startup ratio at all.
    */
   startupBound?: 'below' | 'above'
   /** Why the comparison is shaky, when it is: peers that were never ready (operations ran on fewer peers), or a failed run. */
@@ -60,10 +61,12 @@ export function computeRatios (runs: readonly RunResult[]): Ratio[] {
         const b = metric.of(other)
         return [name, a == null || b == null || b === 0 ? null : round(a / b)]
       })) as Record<RatioMetric, number | null>
-      const startupBound = boundOfStartup(run, other)
-      if (startupBound === null) {
+      const experShort = !allReady(run)
+      const otherShort = !allReady(other)
+      if (experShort && otherShort) {
         values.startupMs = null
       }
+      const startupBound = experShort === otherShort ? undefined : otherShort ? 'below' : 'above'
       ratios.push({
         peers: run.peers,
         impl: run.impl,
@@ -78,19 +81,13 @@ export function computeRatios (runs: readonly RunResult[]): Ratio[] {
   return ratios
 }
 
-/** See `Ratio.startupBound`; undefined when both sides had every peer ready. */
-function boundOfStartup (run: RunResult, other: RunResult): Ratio['startupBound'] | null | undefined {
-  const experShort = run.startup.ready < run.peers
-  const otherShort = other.startup.ready < other.peers
-  if (experShort && otherShort) {
-    return null
-  }
-  return otherShort ? 'below' : experShort ? 'above' : undefined
+function allReady (run: RunResult): boolean {
+  return run.startup.ready >= run.peers
 }
 
 function caveatsOf (run: RunResult): string[] {
   const caveats: string[] = []
-  if (run.startup.ready < run.peers) {
+  if (!allReady(run)) {
     caveats.push(`${run.impl}: only ${run.startup.ready}/${run.peers} peers ready (its startup is the ready timeout)`)
   }
   const notStarted = (run.put?.skipped ?? 0) + (run.get?.skipped ?? 0)

@@ -17,7 +17,7 @@ async function startSlowProxy (port: number, delayMs: number): Promise<{ port: n
   const timers = new Set<NodeJS.Timeout>()
   const server: Server = createServer((client) => {
     sockets.add(client)
-    client.pause()
+    client.on('error', () => { client.destroy() })
     const timer = setTimeout(() => {
       timers.delete(timer)
       if (client.destroyed) {
@@ -25,11 +25,10 @@ async function startSlowProxy (port: number, delayMs: number): Promise<{ port: n
       }
       const upstream = connect(port, '127.0.0.1')
       sockets.add(upstream)
-      client.pipe(upstream).on('error', () => {})
-      upstream.pipe(client).on('error', () => {})
-      client.on('error', () => { upstream.destroy() })
       upstream.on('error', () => { client.destroy() })
-      client.resume()
+      client.on('close', () => { upstream.destroy() })
+      client.pipe(upstream)
+      upstream.pipe(client)
     }, delayMs)
     timers.add(timer)
   })
