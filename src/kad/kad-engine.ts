@@ -104,6 +104,15 @@ export class KadEngine {
     this.client.close()
   }
 
+  /**
+   * Whether a request of this engine is opening a connection to `peer` right
+   * now: such a peer is a Kad server this peer learned of from other servers,
+   * and its answer (or failure) is what decides its place in the routing table.
+   */
+  isDialing (peer: PeerId): boolean {
+    return this.client.isDialing(peer)
+  }
+
   /** The k peers closest to `key` found by a FIND_NODE lookup, nearest first. */
   async closestPeers (key: Uint8Array, options: AbortOptions = {}): Promise<LookupResult> {
     return this.lookup(key, MessageType.FIND_NODE, options, () => Infinity)

@@ -44,6 +44,8 @@ export class KadRpcClient {
   private readonly requestTimeout: number
   private readonly maxStreamsPerPeer: number
   private readonly peers = new Map<string, PeerStreams>()
+  /** Peers this client is opening a connection to. */
+  private readonly dialing = new Set<string>()
 
   constructor (private readonly libp2p: Libp2p, init: KadRpcClientInit) {
     this.protocol = init.protocol
@@ -86,6 +88,11 @@ export class KadRpcClient {
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', cancel)
     }
+  }
+
+  /** Whether this client is opening a connection to `peer` right now (to send it a request). */
+  isDialing (peer: PeerId): boolean {
+    return this.dialing.has(peer.toString())
   }
 
   /** Closes every pooled stream. */
@@ -142,15 +149,23 @@ export class KadRpcClient {
   }
 
   private async openStream (entry: PeerStreams, peer: PeerId, addrs: Multiaddr[] | undefined, signal: AbortSignal): Promise<PooledStream> {
+    const dials = this.libp2p.getConnections(peer).length === 0
+    if (dials) {
+      this.dialing.add(entry.id)
+    }
     try {
-      const target = this.libp2p.getConnections(peer).length > 0 || addrs == null || addrs.length === 0
+      const target = !dials || addrs == null || addrs.length === 0
         ? peer
-        : addrs.map((addr) => addr.getComponents().some((c) => c.name === 'p2p') ? addr : addr.encapsulate(`/p2p/${peer.toString()}`))
+        : addrs.map((addr) => addr.getComponents().some((c) => c.name === 'p2p') ? addr : addr.encapsulate(`/p2p/${entry.id}`))
       const stream = await this.libp2p.dialProtocol(target, this.protocol, { signal })
       return { stream, frames: new FrameReader(stream, MAX_KAD_MESSAGE_BYTES), lastUsed: Date.now() }
     } catch (err) {
       this.freeSlot(entry)
       throw err
+    } finally {
+      if (dials) {
+        this.dialing.delete(entry.id)
+      }
     }
   }
 

@@ -45,6 +45,8 @@ export interface Libp2pNodeInit {
  *   backlog was aborted at 6 s, and the redial went to the back of the queue
  *   (in one process, 4 of 49 peers joining at once; 14 of 49 plain kad-dht
  *   nodes, which never redial, stayed out of the network).
+ * - identify does not run on every new connection by itself: `createPeer`
+ *   skips the connections its Kad requests open (identify-connections.ts).
  * - `connectionMonitor: { enabled: false }`: libp2p's monitor opens a ping
  *   stream on every connection every 10 s; a DHT peer holds many connections
  *   (a 50-peer network: ~1,200), which made this the largest idle CPU cost.
@@ -70,7 +72,7 @@ export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2
     },
     connectionMonitor: { enabled: false },
     services: {
-      identify: identify(),
+      identify: identify({ runOnConnectionOpen: false }),
       ping: ping(),
       dht: kadDHT({
         protocol: config.dht.protocol,
