@@ -67,8 +67,9 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       serve: !config.dht.clientMode
     })
     // a connection a Kad request opens leads to a server another server listed, whose answer decides
-    // its place in the routing table: identifying it would cost ≈ a fifth of the connection's CPU and
-    // tell nothing needed (it still identifies this peer; inbound, bootstrap and other dials are identified)
+    // its place in the routing table: identifying it (a stream, a signed record to check, peer-store
+    // writes) would tell nothing needed. It still identifies this peer; inbound, bootstrap and other
+    // connections are identified
     identifyNewConnections(libp2p, (connection) => connection.direction === 'outbound' && engine.isDialing(connection.remotePeer))
     const bootstrap = new BootstrapDialer(libp2p, config.bootstrap, config.bootstrapRetry, {
       connected: (addr, peerId) => { peer?.safeDispatchEvent('bootstrap:connected', { detail: { addr, peerId } }) },
