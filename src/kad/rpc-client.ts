@@ -1,5 +1,5 @@
-import { setMaxListeners } from 'node:events'
 import { MAX_KAD_MESSAGE_BYTES, MAX_STREAMS_PER_PEER, OUTBOUND_STREAM_IDLE_TIMEOUT } from './constants.js'
+import { Deadline } from '../deadline.js'
 import { TimeoutError } from '../errors.js'
 import { FrameReader, writeFrame } from './framing.js'
 import { Message, MessageType } from './kad-message.js'
@@ -59,18 +59,8 @@ export class KadRpcClient {
    * stream.
    */
   async request (peer: PeerId, addrs: Multiaddr[] | undefined, request: Partial<Message>, options: AbortOptions = {}): Promise<Message> {
-    const controller = new AbortController()
-    const signal = controller.signal
-    const timer = setTimeout(() => { controller.abort(new TimeoutError(`no answer from ${peer.toString()} within ${this.requestTimeout} ms`)) }, this.requestTimeout)
-    const cancel = (): void => { controller.abort(options.signal?.reason) }
-    if (options.signal != null) {
-      // one lookup's signal is shared by all its requests
-      setMaxListeners(Infinity, options.signal)
-      if (options.signal.aborted) {
-        cancel()
-      }
-      options.signal.addEventListener('abort', cancel, { once: true })
-    }
+    const deadline = new Deadline(this.requestTimeout, options.signal, () => new TimeoutError(`no answer from ${peer.toString()} within ${this.requestTimeout} ms`))
+    const signal = deadline.signal
     try {
       for (let attempt = 1; ; attempt++) {
         const entry = this.entryOf(peer)
@@ -85,8 +75,7 @@ export class KadRpcClient {
         }
       }
     } finally {
-      clearTimeout(timer)
-      options.signal?.removeEventListener('abort', cancel)
+      deadline.clear()
     }
   }
 

@@ -1,5 +1,6 @@
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
+import { Deadline } from '../deadline.js'
 import { NotFoundError, TimeoutError } from '../errors.js'
 import { compareKvRecords, decodeKvRecord, toDhtKey } from '../records/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
@@ -46,16 +47,15 @@ export async function getKv (context: KvGetContext, key: string, quorum: number,
     found.push(decodeKvRecord(held.value))
   }
 
-  const timeout = AbortSignal.timeout(context.queryTimeoutMs)
-  const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
-  const remote = await context.engine.getValues(dhtKey, quorum - found.length, { signal })
+  const deadline = new Deadline(context.queryTimeoutMs, options.signal)
+  const remote = await deadline.run(async (signal) => context.engine.getValues(dhtKey, quorum - found.length, { signal }))
   options.signal?.throwIfAborted()
   for (const { value } of remote) {
     found.push(decodeKvRecord(value))
   }
 
   if (found.length === 0) {
-    if (timeout.aborted) {
+    if (deadline.expired) {
       throw new TimeoutError(`no value for "${key}" found within ${context.queryTimeoutMs} ms`)
     }
     const reason = context.routingTableSize() === 0

@@ -1,3 +1,4 @@
+import { Deadline } from '../deadline.js'
 import { QuorumFailedError } from '../errors.js'
 import { decodeKvRecord, encodeKvRecord, toDhtKey } from '../records/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
@@ -47,15 +48,14 @@ export async function putKv (context: KvPutContext, key: string, value: Uint8Arr
     await context.records.put(dhtKey, record, options)
   }
 
-  const timeout = AbortSignal.timeout(context.queryTimeoutMs)
-  const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
-  const { stored, asked } = await context.engine.putToClosest(dhtKey, record, { signal })
+  const deadline = new Deadline(context.queryTimeoutMs, options.signal)
+  const { stored, asked } = await deadline.run(async (signal) => context.engine.putToClosest(dhtKey, record, { signal }))
   options.signal?.throwIfAborted()
 
   const local = context.storesRecords ? 1 : 0
   const replicas = stored.length + local
   if (replicas < quorum) {
-    const timedOut = timeout.aborted ? ` before the ${context.queryTimeoutMs} ms timeout` : ''
+    const timedOut = deadline.expired ? ` before the ${context.queryTimeoutMs} ms timeout` : ''
     throw new QuorumFailedError(
       `put of "${key}" reached ${replicas} of the ${quorum} replicas required${timedOut} (${local === 1 ? 'this peer and ' : ''}${stored.length} of the ${asked} closest peers found)`,
       replicas, quorum)

@@ -1,5 +1,6 @@
 import '../shim/promise-with-resolvers.js'
 import { multiaddr } from '@multiformats/multiaddr'
+import { Deadline } from '../deadline.js'
 import { NotFoundError, QuorumFailedError, TimeoutError } from '../errors.js'
 import { createBaseLibp2p } from '../peer/base-libp2p.js'
 import { validateUserKey, validateValue } from '../records/index.js'
@@ -93,8 +94,8 @@ export class KvClient {
   private async request (peer: string | Multiaddr, request: Request, options: KvRequestOptions): Promise<Response> {
     const address = typeof peer === 'string' ? multiaddr(peer) : peer
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
-    const timeout = AbortSignal.timeout(timeoutMs)
-    const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
+    const deadline = new Deadline(timeoutMs, options.signal)
+    const signal = deadline.signal
     try {
       const stream = await this.node.dialProtocol(address, KV_PROTOCOL, { signal })
       try {
@@ -108,10 +109,12 @@ export class KvClient {
         throw err
       }
     } catch (err) {
-      if (timeout.aborted) {
+      if (deadline.expired) {
         throw new TimeoutError(`no answer from ${address.toString()} within ${timeoutMs} ms`)
       }
       throw new KvProtocolError(`request to ${address.toString()} failed: ${(err as Error).message}`)
+    } finally {
+      deadline.clear()
     }
   }
 }

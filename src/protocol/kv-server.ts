@@ -1,3 +1,4 @@
+import { Deadline } from '../deadline.js'
 import { InvalidKeyError, NotFoundError, QuorumFailedError, TimeoutError, ValueTooLargeError } from '../errors.js'
 import { validateUserKey, validateValue } from '../records/index.js'
 import { frameStream, readFrame } from './frames.js'
@@ -69,17 +70,19 @@ export class StoreRetrieveServer {
       return
     }
     this.active.add(stream)
-    const deadline = AbortSignal.timeout(this.requestDeadlineMs)
-    const operationSignal = AbortSignal.timeout(Math.max(this.requestDeadlineMs - RESPONSE_MARGIN_MS, 0))
+    const deadline = new Deadline(this.requestDeadlineMs)
+    const operation = new Deadline(Math.max(this.requestDeadlineMs - RESPONSE_MARGIN_MS, 0))
+    const signal = deadline.signal
     try {
       const frames = frameStream(stream)
-      const frame = await readFrame(frames, { signal: deadline })
-      const response = await this.respond(frame, operationSignal)
-      await frames.write(Response.encode(response), { signal: deadline })
-      await stream.close({ signal: deadline })
+      const frame = await readFrame(frames, { signal })
+      const response = await operation.run(async (operationSignal) => this.respond(frame, operationSignal))
+      await frames.write(Response.encode(response), { signal })
+      await stream.close({ signal })
     } catch (err) {
       stream.abort(err as Error)
     } finally {
+      deadline.clear()
       this.active.delete(stream)
     }
   }
