@@ -76,12 +76,13 @@ export class StoreRetrieveServer {
     try {
       const frames = frameStream(stream)
       const frame = await readFrame(frames, { signal })
-      const response = await operation.run(async (operationSignal) => this.respond(frame, operationSignal))
+      const response = await this.respond(frame, operation.signal)
       await frames.write(Response.encode(response), { signal })
       await stream.close({ signal })
     } catch (err) {
       stream.abort(err as Error)
     } finally {
+      operation.clear()
       deadline.clear()
       this.active.delete(stream)
     }
