@@ -23,11 +23,30 @@ export function peerKadId (multihash: Uint8Array, cacheKey: string): Uint8Array 
   return id
 }
 
-/** The XOR distance of two Kademlia ids, as bytes (compare with `Buffer.compare`). */
-export function xorDistance (a: Uint8Array, b: Uint8Array): Buffer {
-  const distance = Buffer.allocUnsafe(a.byteLength)
-  for (let i = 0; i < a.byteLength; i++) {
-    distance[i] = a[i] ^ b[i]
+/**
+ * The first 48 bits of the XOR distance of two Kademlia ids, as a number:
+ * distances with different prefixes order as their numbers do; equal
+ * prefixes are told apart by `compareDistances`.
+ */
+export function distancePrefix (a: Uint8Array, b: Uint8Array): number {
+  return (a[0] ^ b[0]) * 0x10000000000 + (a[1] ^ b[1]) * 0x100000000 + (a[2] ^ b[2]) * 0x1000000 +
+    (a[3] ^ b[3]) * 0x10000 + (a[4] ^ b[4]) * 0x100 + (a[5] ^ b[5])
+}
+
+/**
+ * Orders the Kademlia ids `a` and `b` by their XOR distance to `target`
+ * (negative when `a` is closer), given their `distancePrefix` to it: a
+ * comparison of two numbers unless the first 48 bits tie.
+ */
+export function compareDistances (a: Uint8Array, prefixA: number, b: Uint8Array, prefixB: number, target: Uint8Array): number {
+  if (prefixA !== prefixB) {
+    return prefixA - prefixB
   }
-  return distance
+  for (let i = 6; i < target.byteLength; i++) {
+    const difference = (a[i] ^ target[i]) - (b[i] ^ target[i])
+    if (difference !== 0) {
+      return difference
+    }
+  }
+  return 0
 }

@@ -2,7 +2,7 @@ import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { peerKadId, xorDistance } from './kad-id.js'
+import { compareDistances, distancePrefix, peerKadId } from './kad-id.js'
 import type { Message } from './kad-message.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -58,7 +58,10 @@ export interface LookupResult {
 interface Candidate {
   /** The peer id's multihash bytes, as they arrived. */
   idBytes: Uint8Array
-  distance: Buffer
+  /** The peer's Kademlia id. */
+  kadId: Uint8Array
+  /** `distancePrefix` of `kadId` to the target. */
+  prefix: number
   peer?: LookupPeer
   addrBytes?: Uint8Array[]
   state: 'new' | 'querying' | 'answered' | 'failed'
@@ -92,13 +95,14 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
     if (known.has(key)) {
       return
     }
-    const candidate: Candidate = { idBytes, distance: xorDistance(peerKadId(idBytes, key), init.target), peer, addrBytes, state: 'new' }
+    const kadId = peerKadId(idBytes, key)
+    const candidate: Candidate = { idBytes, kadId, prefix: distancePrefix(kadId, init.target), peer, addrBytes, state: 'new' }
     known.set(key, candidate)
     let low = 0
     let high = sorted.length
     while (low < high) {
       const mid = (low + high) >>> 1
-      if (Buffer.compare(sorted[mid].distance, candidate.distance) < 0) low = mid + 1
+      if (compareDistances(sorted[mid].kadId, sorted[mid].prefix, kadId, candidate.prefix, init.target) < 0) low = mid + 1
       else high = mid
     }
     sorted.splice(low, 0, candidate)

@@ -1,5 +1,5 @@
 import { TypedEventEmitter } from 'main-event'
-import { kadId, xorDistance } from './kad-id.js'
+import { compareDistances, distancePrefix, kadId } from './kad-id.js'
 import type { PeerId } from '@libp2p/interface'
 
 /** Events of the routing table. */
@@ -129,14 +129,14 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
   }
 
   private computeClosestPeers (target: Uint8Array, count: number): PeerId[] {
-    const scored: Array<{ peer: PeerId, distance: Buffer }> = []
+    const scored: Array<{ entry: Entry, prefix: number }> = []
     for (const bucket of this.buckets) {
       for (const entry of bucket) {
-        scored.push({ peer: entry.peer, distance: xorDistance(entry.kadId, target) })
+        scored.push({ entry, prefix: distancePrefix(entry.kadId, target) })
       }
     }
-    scored.sort((a, b) => Buffer.compare(a.distance, b.distance))
-    return scored.slice(0, count).map((entry) => entry.peer)
+    scored.sort((a, b) => compareDistances(a.entry.kadId, a.prefix, b.entry.kadId, b.prefix, target))
+    return scored.slice(0, count).map(({ entry }) => entry.peer)
   }
 }
 

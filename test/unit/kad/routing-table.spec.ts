@@ -1,7 +1,8 @@
 import { expect } from 'chai'
-import { kadId, xorDistance } from '../../../src/kad/kad-id.js'
+import { kadId } from '../../../src/kad/kad-id.js'
 import { MAX_FAILURES, RoutingTable } from '../../../src/kad/routing-table.js'
 import { makePeerIds } from '../../helpers/peer-ids.js'
+import { xorDistance } from '../../helpers/xor-distance.js'
 import type { PeerId } from '@libp2p/interface'
 
 const idOf = (peer: PeerId): Uint8Array => kadId(peer.toMultihash().bytes)
