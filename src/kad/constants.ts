@@ -25,3 +25,10 @@ export const MAX_OUTBOUND_KAD_STREAMS = 64
 
 /** Peers whose addresses are remembered (routing-table peers and lookup candidates). */
 export const ADDRESS_BOOK_CAPACITY = 4096
+
+/**
+ * Buckets a refresh looks into at most (common prefix lengths 0 to 11): a
+ * random key for bucket `i` takes about 2^(i+1) hashes to find, and only
+ * networks of thousands of peers have their closest peers deeper.
+ */
+export const MAX_REFRESHED_BUCKETS = 12

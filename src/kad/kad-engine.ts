@@ -2,9 +2,9 @@ import { Libp2pRecord } from '@libp2p/record'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { namespaceOf } from '../records/index.js'
 import { AddressBook } from './address-book.js'
-import { ADDRESS_BOOK_CAPACITY } from './constants.js'
+import { ADDRESS_BOOK_CAPACITY, MAX_REFRESHED_BUCKETS } from './constants.js'
 import { feedKadDhtRoutingTable } from './kad-dht-routing.js'
-import { kadId } from './kad-id.js'
+import { commonPrefixLength, kadId, randomKeyInBucket } from './kad-id.js'
 import { MessageType } from './kad-message.js'
 import { lookup } from './lookup.js'
 import { RoutingTable } from './routing-table.js'
@@ -116,6 +116,28 @@ export class KadEngine {
   /** The k peers closest to `key` found by a FIND_NODE lookup, nearest first. */
   async closestPeers (key: Uint8Array, options: AbortOptions = {}): Promise<LookupResult> {
     return this.lookup(key, MessageType.FIND_NODE, options, () => Infinity)
+  }
+
+  /**
+   * Kademlia's join (and refresh): looks up this peer's own id, which
+   * connects it to its k closest peers (they learn of it), then refreshes
+   * the buckets that lookup cannot fill: one FIND_NODE lookup of a random key
+   * in each bucket up to the common prefix length of the farthest of those k
+   * peers (every closer peer is among them), at most `MAX_REFRESHED_BUCKETS`,
+   * one after another. A network of k peers or fewer is known whole after the
+   * first lookup.
+   */
+  async join (options: AbortOptions = {}): Promise<void> {
+    const self = this.routingTable.selfKadId
+    const { closest } = await this.closestPeers(this.libp2p.peerId.toMultihash().bytes, options)
+    if (closest.length < this.k) {
+      return
+    }
+    const farthest = closest[closest.length - 1].id.toMultihash().bytes
+    const buckets = Math.min(commonPrefixLength(self, kadId(farthest)) + 1, MAX_REFRESHED_BUCKETS)
+    for (let cpl = 0; cpl < buckets && options.signal?.aborted !== true; cpl++) {
+      await this.closestPeers(randomKeyInBucket(self, cpl), options)
+    }
   }
 
   /**

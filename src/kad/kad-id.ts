@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 
 /** Peer ids whose Kademlia id is remembered: they come back in every response. */
 const PEER_KAD_ID_CACHE_SIZE = 8192
@@ -49,4 +49,29 @@ export function compareDistances (a: Uint8Array, prefixA: number, b: Uint8Array,
     }
   }
   return 0
+}
+
+/** Leading bits two ids have in common (256 when equal). */
+export function commonPrefixLength (a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.byteLength; i++) {
+    const x = a[i] ^ b[i]
+    if (x !== 0) {
+      return i * 8 + Math.clz32(x) - 24
+    }
+  }
+  return a.byteLength * 8
+}
+
+/**
+ * A random key whose Kademlia id shares exactly `cpl` leading bits with the
+ * id `self` (a key in the range of bucket `cpl`): keys are drawn until one
+ * fits, about 2^(cpl+1) of them.
+ */
+export function randomKeyInBucket (self: Uint8Array, cpl: number): Uint8Array {
+  for (;;) {
+    const key = randomBytes(32)
+    if (commonPrefixLength(kadId(key), self) === cpl) {
+      return key
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { TypedEventEmitter } from 'main-event'
-import { compareDistances, distancePrefix, kadId } from './kad-id.js'
+import { commonPrefixLength, compareDistances, distancePrefix, kadId } from './kad-id.js'
 import type { PeerId } from '@libp2p/interface'
 
 /** Events of the routing table. */
@@ -34,7 +34,8 @@ const CLOSEST_CACHE_SIZE = 1024
  * synchronous and in memory.
  */
 export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
-  private readonly selfKadId: Uint8Array
+  /** This peer's Kademlia id. */
+  readonly selfKadId: Uint8Array
   private readonly buckets: Entry[][] = Array.from({ length: 257 }, () => [])
   private readonly index = new Map<string, number>()
   private readonly closestCache = new Map<string, PeerId[]>()
@@ -138,15 +139,4 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
     scored.sort((a, b) => compareDistances(a.entry.kadId, a.prefix, b.entry.kadId, b.prefix, target))
     return scored.slice(0, count).map(({ entry }) => entry.peer)
   }
-}
-
-/** Leading bits two ids have in common (256 when equal). */
-function commonPrefixLength (a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.byteLength; i++) {
-    const x = a[i] ^ b[i]
-    if (x !== 0) {
-      return i * 8 + Math.clz32(x) - 24
-    }
-  }
-  return a.byteLength * 8
 }

@@ -18,7 +18,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export interface PeerEvents {
   /** The routing table holds a peer (or the peer runs alone): queries can succeed. */
   ready: CustomEvent<void>
-  /** The lookup of its own id after `ready` (Kademlia's join) has ended: it knows and is connected to its neighbours. */
+  /** Kademlia's join after `ready` has ended (`refreshRoutingTable`): it knows and is connected to its neighbours and to peers in every farther part of the network. */
   joined: CustomEvent<void>
   /** A bootstrap peer answered. */
   'bootstrap:connected': CustomEvent<{ addr: string, peerId: PeerId }>
@@ -105,12 +105,13 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   }
 
   /**
-   * Looks up this peer's own id (Kademlia's join and refresh): connects it to
-   * its closest peers, which learn of it, and fills its routing table.
-   * Resolves when the lookup ends; ends early when the peer stops.
+   * Kademlia's join and refresh (`KadEngine.join`): looks up this peer's own
+   * id, then peers in the farther parts of the network, which connects it to
+   * its neighbours (they learn of it) and fills its routing table. Resolves
+   * when the lookups end; ends early when the peer stops.
    */
   async refreshRoutingTable (): Promise<void> {
-    await this.engine.closestPeers(this.peerId.toMultihash().bytes, { signal: this.stopSignal })
+    await this.engine.join({ signal: this.stopSignal })
   }
 
   /** Stores `value` under `key` in the DHT; see `putKv`. */
