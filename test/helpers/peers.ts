@@ -23,7 +23,7 @@ export interface TestNetwork {
 /**
  * Starts `size` peers: peer 0 first, then the others in parallel, each
  * bootstrapping from peer 0; resolves once every peer has joined (ready, and
- * its own lookup done), so tests start on a settled network.
+ * its join's lookups done), so tests start on a settled network.
  */
 export async function startNetwork (size: number, init: PeerInit = {}): Promise<TestNetwork> {
   const first = await startPeer(init)

@@ -1,0 +1,62 @@
+import { expect } from 'chai'
+import { resolveConfig } from '../../../src/index.js'
+import { commonPrefixLength, kadId } from '../../../src/kad/kad-id.js'
+import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
+import type { Peer } from '../../../src/index.js'
+import type { LookupResult } from '../../../src/kad/lookup.js'
+import type { TestNetwork } from '../../helpers/peers.js'
+
+describe("Kademlia's join: the lookup of its own id, then the farther buckets", () => {
+  let network: TestNetwork
+  let newcomer: Peer | undefined
+
+  // 24 peers and k = 20: more peers than one lookup returns, yet few enough for
+  // every routing table to hold all the peers it has heard of
+  before(async () => { network = await startNetwork(24) })
+  after(async () => { await stopPeers([...network?.peers ?? [], ...newcomer == null ? [] : [newcomer]]) })
+
+  it('a joined peer knows every peer of a network larger than k, not only the k closest to itself', async () => {
+    newcomer = await startPeer({ bootstrap: [addressOf(network.peers[0])] })
+    await newcomer.joined
+    expect(newcomer.routingTableSize).to.equal(network.peers.length)
+  })
+
+  it('looks up its own id, then one key in each bucket up to the common prefix length of the farthest of its k closest peers', async () => {
+    const peer = network.peers[5]
+    const self = peer.engine.routingTable.selfKadId
+    const lookups: Array<{ key: Uint8Array, result: LookupResult }> = []
+    const closestPeers = peer.engine.closestPeers.bind(peer.engine)
+    peer.engine.closestPeers = async (key, options) => {
+      const result = await closestPeers(key, options)
+      lookups.push({ key, result })
+      return result
+    }
+    await peer.refreshRoutingTable()
+
+    const [own, ...refreshes] = lookups
+    expect(own.key).to.deep.equal(peer.peerId.toMultihash().bytes)
+    const k = resolveConfig().dht.kBucketSize
+    expect(own.result.closest).to.have.length(k)
+    const farthest = own.result.closest[k - 1].id.toMultihash().bytes
+    const buckets = commonPrefixLength(self, kadId(farthest)) + 1
+    expect(refreshes.map(({ key }) => commonPrefixLength(self, kadId(key)))).to.deep.equal(Array.from({ length: buckets }, (_, cpl) => cpl))
+  })
+
+  it('a network of k peers or fewer is known whole after the first lookup: no bucket is refreshed', async () => {
+    const small = await startNetwork(4)
+    try {
+      const peer = small.peers[1]
+      let lookups = 0
+      const closestPeers = peer.engine.closestPeers.bind(peer.engine)
+      peer.engine.closestPeers = async (key, options) => {
+        lookups++
+        return closestPeers(key, options)
+      }
+      await peer.refreshRoutingTable()
+      expect(lookups).to.equal(1)
+      expect(peer.routingTableSize).to.equal(3)
+    } finally {
+      await small.stop()
+    }
+  })
+})
