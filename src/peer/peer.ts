@@ -157,8 +157,8 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   /**
    * Wires libp2p events to this peer's events and decides readiness; called
    * once by `createPeer`. With bootstrap peers, the peer is ready once its
-   * routing table holds a peer; it then looks up its own id (Kademlia's join),
-   * which connects it to its neighbours and fills its routing table.
+   * routing table holds a peer; it then joins (`refreshRoutingTable`), which
+   * connects it to its neighbours and fills its routing table.
    */
   watchReadiness (hasBootstrapPeers: boolean): void {
     this.libp2p.addEventListener('peer:connect', (event) => { this.safeDispatchEvent('peer:connect', { detail: event.detail }) })

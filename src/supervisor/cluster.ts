@@ -104,13 +104,13 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
    * peer has been ready or was given up and every running peer's routing
    * table holds `readyRoutingTable` peers, or all the others when there are
    * fewer (a `ready` event says the same). A peer is ready with one peer in
-   * its table (peer 0 with none) and then looks up its own id, which fills
-   * its table with what the network holds at that moment: the last peers to
-   * join, or peers joining while the network was still forming, may know
-   * only one or two others, and lookups through them are fragile. So once
-   * every peer is up, those short of `readyRoutingTable` are asked to look
-   * up their own id again, and the cluster waits for them (at most
-   * `readyTimeoutMs`). If peer 0 cannot start, or `stop()` is called
+   * its table (peer 0 with none) and then joins (its own id, then the
+   * farther buckets), which fills its table with what the network holds at
+   * that moment: the last peers to join, or peers joining while the network
+   * was still forming, may know only one or two others, and lookups through
+   * them are fragile. So once every peer is up, those short of
+   * `readyRoutingTable` are asked to join again, and the cluster waits for
+   * them (at most `readyTimeoutMs`). If peer 0 cannot start, or `stop()` is called
    * meanwhile, stops everything and rejects. A cluster starts once.
    */
   async start (): Promise<void> {

@@ -34,9 +34,9 @@ export function isPeerMessage (value: unknown): value is PeerMessage {
 }
 
 /**
- * Supervisor → peer: look up your own id again (Kademlia's join), to fill the
- * routing table - for a peer that joined while the network was still forming
- * and knows too few others.
+ * Supervisor → peer: run Kademlia's join again (`Peer.refreshRoutingTable`),
+ * to fill the routing table - for a peer that joined while the network was
+ * still forming and knows too few others.
  */
 export interface RefreshRoutingTableMessage {
   type: 'refresh-routing-table'

@@ -10,7 +10,7 @@ export function hasSupervisor (proc: NodeJS.Process = process): boolean {
 /**
  * The peer's side of the supervisor's IPC channel: reports the size of its
  * routing table (at once, then at every change) and, once it is ready, its
- * peer id and addresses; looks up its own id again when asked to refresh its
+ * peer id and addresses; runs Kademlia's join again when asked to refresh its
  * routing table. A message that cannot be sent (the supervisor is gone) is
  * dropped; noticing that the channel closed is the caller's job
  * (`process.on('disconnect')`).
