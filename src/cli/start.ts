@@ -75,6 +75,10 @@ function reportEvents (peer: Peer, output: Output): void {
   peer.addEventListener('peer:disconnect', ({ detail }) => {
     output.event('peer-disconnected', { peerId: detail.toString() }, `disconnected: ${detail.toString()}`)
   })
+  peer.addEventListener('refreshed', ({ detail }) => {
+    output.event('refreshed', { routingTableSize: detail.routingTableSize, durationMs: Math.round(detail.durationMs) },
+      `routing table refreshed in ${Math.round(detail.durationMs)} ms: ${detail.routingTableSize} peers`)
+  })
   peer.addEventListener('bootstrap:connected', ({ detail }) => {
     output.event('bootstrap-connected', { addr: detail.addr, peerId: detail.peerId.toString() }, `bootstrap peer ${detail.addr} connected`)
   })

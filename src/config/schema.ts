@@ -38,7 +38,9 @@ export const peerConfigSchema = z.strictObject({
     /** Upper bound of one Kad request to one peer, dial included, in ms. */
     requestTimeoutMs: positiveInt,
     /** Upper bound of one get or put lookup, in ms. */
-    queryTimeoutMs: positiveInt
+    queryTimeoutMs: positiveInt,
+    /** A joined peer runs Kademlia's join again this often, in ms; 0 never. */
+    refreshIntervalMs: z.number().int().nonnegative()
   }),
   put: z.strictObject({
     /** Peers (this one included) that must store a record for a put to succeed. */

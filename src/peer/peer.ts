@@ -2,6 +2,7 @@ import { TypedEventEmitter } from 'main-event'
 import { decodeKvRecord, toDhtKey } from '../records/index.js'
 import { getKv } from './kv-get.js'
 import { putKv } from './kv-put.js'
+import { refreshPeriodically } from './periodic-refresh.js'
 import type { BootstrapDialer } from './bootstrap.js'
 import type { GetOptions, GetResult } from './kv-get.js'
 import type { PutOptions, PutResult } from './kv-put.js'
@@ -20,6 +21,8 @@ export interface PeerEvents {
   ready: CustomEvent<void>
   /** Kademlia's join after `ready` has ended (`refreshRoutingTable`): it knows and is connected to its neighbours and to peers in every farther part of the network. */
   joined: CustomEvent<void>
+  /** A periodic refresh (Kademlia's join again, every `dht.refreshIntervalMs`) has ended. */
+  refreshed: CustomEvent<{ routingTableSize: number, durationMs: number }>
   /** A bootstrap peer answered. */
   'bootstrap:connected': CustomEvent<{ addr: string, peerId: PeerId }>
   /** A bootstrap peer could not be dialed; it will be tried again in `retryInMs`. */
@@ -114,6 +117,15 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
     await this.engine.join({ signal: this.stopSignal })
   }
 
+  /** One scheduled refresh: the join's lookups again, which find peers that joined since and count failures against peers gone. */
+  private async periodicRefresh (): Promise<void> {
+    const started = performance.now()
+    await this.refreshRoutingTable()
+    if (!this.stopSignal.aborted) {
+      this.safeDispatchEvent('refreshed', { detail: { routingTableSize: this.routingTableSize, durationMs: performance.now() - started } })
+    }
+  }
+
   /** Stores `value` under `key` in the DHT; see `putKv`. */
   async put (key: string, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     return putKv({
@@ -158,11 +170,13 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
    * Wires libp2p events to this peer's events and decides readiness; called
    * once by `createPeer`. With bootstrap peers, the peer is ready once its
    * routing table holds a peer; it then joins (`refreshRoutingTable`), which
-   * connects it to its neighbours and fills its routing table.
+   * connects it to its neighbours and fills its routing table. Once joined,
+   * it refreshes its routing table every `dht.refreshIntervalMs`.
    */
   watchReadiness (hasBootstrapPeers: boolean): void {
     this.libp2p.addEventListener('peer:connect', (event) => { this.safeDispatchEvent('peer:connect', { detail: event.detail }) })
     this.libp2p.addEventListener('peer:disconnect', (event) => { this.safeDispatchEvent('peer:disconnect', { detail: event.detail }) })
+    void this.joined.then(async () => refreshPeriodically(this.config.dht.refreshIntervalMs, this.stopSignal, async () => { await this.periodicRefresh() }))
     if (!hasBootstrapPeers) {
       this.safeDispatchEvent('ready')
       this.safeDispatchEvent('joined')

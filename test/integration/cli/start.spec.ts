@@ -64,6 +64,18 @@ describe('exper-dht start (real processes)', () => {
     await second.waitForEvent('bootstrap-connected', (e) => e.peerId === firstReady.peerId)
   })
 
+  it('reports each periodic refresh of its routing table (dht.refreshIntervalMs)', async () => {
+    const config = join(dir, 'fast-refresh.json')
+    await writeFile(config, JSON.stringify({ dht: { refreshIntervalMs: 100 } }))
+    const first = start('--ephemeral')
+    const firstReady = await first.waitForEvent('ready')
+    const second = start('--ephemeral', '--config', config, '--bootstrap', (firstReady.addrs as string[])[0])
+    const refreshed = await second.waitForEvent('refreshed')
+    expect(Object.keys(refreshed)).to.deep.equal(['event', 'routingTableSize', 'durationMs'])
+    expect(refreshed.routingTableSize).to.equal(1)
+    expect(refreshed.durationMs).to.be.a('number').and.at.least(0)
+  })
+
   it('keeps its peer id across restarts on the same --data-dir, and refuses a second process on it', async () => {
     const first = start('--data-dir', dir)
     const { peerId } = await first.waitForEvent('ready')

@@ -49,6 +49,8 @@ describe('configuration', () => {
     expect(() => resolveConfig({ dht: { kBucketSize: 0 } })).to.throw(ConfigError, /dht\.kBucketSize/)
     expect(() => resolveConfig({ listen: ['not-an-address'] })).to.throw(ConfigError, /listen\.0: not a valid multiaddr/)
     expect(() => resolveConfig({ typo: 1 } as never)).to.throw(ConfigError, /typo/)
+    expect(() => resolveConfig({ dht: { refreshIntervalMs: -1 } })).to.throw(ConfigError, /dht\.refreshIntervalMs/)
+    expect(resolveConfig({ dht: { refreshIntervalMs: 0 } }).dht.refreshIntervalMs).to.equal(0)
   })
 
   it('reports unreadable and malformed files', async () => {

@@ -1,0 +1,125 @@
+import { expect } from 'chai'
+import { resolveConfig } from '../../../src/index.js'
+import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
+import type { Peer } from '../../../src/index.js'
+import type { TestNetwork } from '../../helpers/peers.js'
+
+/** The default configuration with `dht.refreshIntervalMs` set. */
+function refreshingEvery (refreshIntervalMs: number): ReturnType<typeof resolveConfig> {
+  const config = resolveConfig()
+  return { ...config, dht: { ...config.dht, refreshIntervalMs } }
+}
+
+/** The routing-table size of the next `refreshed` event of `peer` that satisfies `accept`. */
+async function nextRefresh (peer: Peer, accept: (routingTableSize: number) => boolean = () => true): Promise<{ routingTableSize: number, durationMs: number }> {
+  return new Promise((resolve) => {
+    const onRefreshed = ({ detail }: CustomEvent<{ routingTableSize: number, durationMs: number }>): void => {
+      if (accept(detail.routingTableSize)) {
+        peer.removeEventListener('refreshed', onRefreshed)
+        resolve(detail)
+      }
+    }
+    peer.addEventListener('refreshed', onRefreshed)
+  })
+}
+
+describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', () => {
+  let network: TestNetwork
+  const extra: Peer[] = []
+
+  // peers of the network itself keep the default interval (10 minutes): only the peer under test refreshes
+  beforeEach(async () => { network = await startNetwork(6) })
+  afterEach(async () => {
+    await stopPeers(extra.splice(0))
+    await network?.stop()
+  })
+
+  it('is on by default, every 10 minutes', () => {
+    expect(resolveConfig().dht.refreshIntervalMs).to.equal(10 * 60 * 1000)
+  })
+
+  it('runs Kademlia\'s join again every interval once joined, one run at a time, and reports each run', async () => {
+    const peer = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(50) })
+    extra.push(peer)
+    let joins = 0
+    let running = 0
+    let overlapped = false
+    const join = peer.engine.join.bind(peer.engine)
+    peer.engine.join = async (options) => {
+      joins++
+      overlapped ||= running > 0
+      running++
+      try {
+        await join(options)
+      } finally {
+        running--
+      }
+    }
+    await peer.joined
+    const joinsBefore = joins
+    const first = await nextRefresh(peer)
+    await nextRefresh(peer)
+    expect(joins - joinsBefore).to.be.at.least(2)
+    expect(overlapped).to.equal(false)
+    expect(first.routingTableSize).to.equal(network.peers.length)
+    expect(first.durationMs).to.be.a('number').and.at.least(0)
+  })
+
+  it('the first peer of a network, which joins no one, refreshes too', async () => {
+    const lone = await startPeer({ config: refreshingEvery(50) })
+    extra.push(lone)
+    const newcomer = await startPeer({ bootstrap: [addressOf(lone)] })
+    extra.push(newcomer)
+    await newcomer.joined
+    expect((await nextRefresh(lone)).routingTableSize).to.equal(1)
+  })
+
+  it('finds again the peers its routing table lost', async () => {
+    const peer = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(50) })
+    extra.push(peer)
+    await peer.joined
+    expect(peer.routingTableSize).to.equal(network.peers.length)
+    for (const lost of network.peers.slice(1, 4)) {
+      peer.engine.routingTable.remove(lost.peerId)
+    }
+    expect(peer.routingTableSize).to.equal(network.peers.length - 3)
+    await nextRefresh(peer, (size) => size === network.peers.length)
+    for (const other of network.peers) {
+      expect(peer.engine.routingTable.has(other.peerId)).to.equal(true)
+    }
+  })
+
+  it('drops the peers that have gone, as its lookups fail to reach them', async () => {
+    const peer = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(50) })
+    extra.push(peer)
+    await peer.joined
+    const gone = network.peers.slice(4)
+    await stopPeers(gone)
+    await nextRefresh(peer, (size) => size === network.peers.length - gone.length)
+    for (const peerGone of gone) {
+      expect(peer.engine.routingTable.has(peerGone.peerId)).to.equal(false)
+    }
+  })
+
+  it('0 turns it off: the peer joins once and never refreshes', async () => {
+    const peer = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(0) })
+    extra.push(peer)
+    await peer.joined
+    let refreshes = 0
+    peer.addEventListener('refreshed', () => { refreshes++ })
+    let joins = 0
+    const join = peer.engine.join.bind(peer.engine)
+    peer.engine.join = async (options) => {
+      joins++
+      await join(options)
+    }
+    // a peer refreshing every 50 ms in the same process: two of its refreshes end meanwhile
+    const watcher = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(50) })
+    extra.push(watcher)
+    await watcher.joined
+    await nextRefresh(watcher)
+    await nextRefresh(watcher)
+    expect(joins).to.equal(0)
+    expect(refreshes).to.equal(0)
+  })
+})
