@@ -113,9 +113,9 @@ export class KadEngine {
     return this.client.isDialing(peer)
   }
 
-  /** The k peers closest to `key` found by a FIND_NODE lookup, nearest first. */
-  async closestPeers (key: Uint8Array, options: AbortOptions = {}): Promise<LookupResult> {
-    return this.lookup(key, MessageType.FIND_NODE, options, () => Infinity)
+  /** The k peers closest to `key` found by a FIND_NODE lookup, nearest first; it ends once the `beta` closest known have answered. */
+  async closestPeers (key: Uint8Array, options: AbortOptions = {}, beta = this.resiliency): Promise<LookupResult> {
+    return this.lookup(key, MessageType.FIND_NODE, options, () => Infinity, undefined, beta)
   }
 
   /**
@@ -125,18 +125,20 @@ export class KadEngine {
    * in each bucket up to the common prefix length of the farthest of those k
    * peers (every closer peer is among them), at most `MAX_REFRESHED_BUCKETS`,
    * one after another. A network of k peers or fewer is known whole after the
-   * first lookup.
+   * first lookup. Its lookups wait for all k closest peers to answer, whatever
+   * the resiliency of other lookups: the join is what fills the routing table
+   * they start from.
    */
   async join (options: AbortOptions = {}): Promise<void> {
     const self = this.routingTable.selfKadId
-    const { closest } = await this.closestPeers(this.libp2p.peerId.toMultihash().bytes, options)
+    const { closest } = await this.closestPeers(this.libp2p.peerId.toMultihash().bytes, options, this.k)
     if (closest.length < this.k) {
       return
     }
     const farthest = closest[closest.length - 1].id.toMultihash().bytes
     const buckets = Math.min(commonPrefixLength(self, kadId(farthest)) + 1, MAX_REFRESHED_BUCKETS)
     for (let cpl = 0; cpl < buckets && options.signal?.aborted !== true; cpl++) {
-      await this.closestPeers(randomKeyInBucket(self, cpl), options)
+      await this.closestPeers(randomKeyInBucket(self, cpl), options, this.k)
     }
   }
 
@@ -195,7 +197,7 @@ export class KadEngine {
     return values
   }
 
-  private async lookup (key: Uint8Array, type: MessageType, options: AbortOptions, wanted: () => number, onResponse?: (peer: LookupPeer, response: Message) => boolean): Promise<LookupResult> {
+  private async lookup (key: Uint8Array, type: MessageType, options: AbortOptions, wanted: () => number, onResponse?: (peer: LookupPeer, response: Message) => boolean, beta = this.resiliency): Promise<LookupResult> {
     const target = kadId(key)
     const seeds = this.routingTable.closestPeers(target, this.k).map((id) => ({ id, addrs: this.addressBook.get(id)?.multiaddrs }))
     return lookup({
@@ -204,7 +206,7 @@ export class KadEngine {
       seeds,
       k: this.k,
       alpha: this.alpha,
-      beta: this.resiliency,
+      beta,
       signal: options.signal,
       wanted,
       onResponse,

@@ -9,11 +9,12 @@ import type { TestNetwork } from '../../helpers/peers.js'
 describe("Kademlia's join: the lookup of its own id, then the farther buckets", () => {
   let network: TestNetwork
   let newcomer: Peer | undefined
+  const extra: Peer[] = []
 
   // 24 peers and k = 20: more peers than one lookup returns, yet few enough for
   // every routing table to hold all the peers it has heard of
   before(async () => { network = await startNetwork(24) })
-  after(async () => { await stopPeers([...network?.peers ?? [], ...newcomer == null ? [] : [newcomer]]) })
+  after(async () => { await stopPeers([...network?.peers ?? [], ...newcomer == null ? [] : [newcomer], ...extra]) })
 
   it('a joined peer knows every peer of a network larger than k, not only the k closest to itself', async () => {
     newcomer = await startPeer({ bootstrap: [addressOf(network.peers[0])] })
@@ -21,13 +22,23 @@ describe("Kademlia's join: the lookup of its own id, then the farther buckets", 
     expect(newcomer.routingTableSize).to.equal(network.peers.length)
   })
 
+  it('joins with lookups that wait for all k closest peers, whatever dht.resiliency says', async () => {
+    const config = resolveConfig()
+    const hasty = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: { ...config, dht: { ...config.dht, resiliency: 1 } } })
+    extra.push(hasty)
+    await hasty.joined
+    for (const other of [...network.peers, ...newcomer == null ? [] : [newcomer]]) {
+      expect(hasty.engine.routingTable.has(other.peerId)).to.equal(true)
+    }
+  })
+
   it('looks up its own id, then one key in each bucket up to the common prefix length of the farthest of its k closest peers', async () => {
     const peer = network.peers[5]
     const self = peer.engine.routingTable.selfKadId
     const lookups: Array<{ key: Uint8Array, result: LookupResult }> = []
     const closestPeers = peer.engine.closestPeers.bind(peer.engine)
-    peer.engine.closestPeers = async (key, options) => {
-      const result = await closestPeers(key, options)
+    peer.engine.closestPeers = async (key, options, beta) => {
+      const result = await closestPeers(key, options, beta)
       lookups.push({ key, result })
       return result
     }
@@ -48,9 +59,9 @@ describe("Kademlia's join: the lookup of its own id, then the farther buckets", 
       const peer = small.peers[1]
       let lookups = 0
       const closestPeers = peer.engine.closestPeers.bind(peer.engine)
-      peer.engine.closestPeers = async (key, options) => {
+      peer.engine.closestPeers = async (key, options, beta) => {
         lookups++
-        return closestPeers(key, options)
+        return closestPeers(key, options, beta)
       }
       await peer.refreshRoutingTable()
       expect(lookups).to.equal(1)
