@@ -1,8 +1,8 @@
+import { repeatingTask } from '@libp2p/utils'
 import { TypedEventEmitter } from 'main-event'
 import { decodeKvRecord, toDhtKey } from '../records/index.js'
 import { getKv } from './kv-get.js'
 import { putKv } from './kv-put.js'
-import { refreshPeriodically } from './periodic-refresh.js'
 import type { BootstrapDialer } from './bootstrap.js'
 import type { GetOptions, GetResult } from './kv-get.js'
 import type { PutOptions, PutResult } from './kv-put.js'
@@ -13,6 +13,7 @@ import type { StoreRetrieveServer } from '../protocol/index.js'
 import type { PeerConfig } from '../config/index.js'
 import type { KvRecord } from '../records/index.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { RepeatingTask } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Events a `Peer` emits. */
@@ -69,6 +70,8 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   private readonly bootstrap: BootstrapDialer
   private stopping?: Promise<void>
   private readonly stopController = new AbortController()
+  /** The periodic refresh, once joined (none when `dht.refreshIntervalMs` is 0). */
+  private refreshTask?: RepeatingTask
 
   constructor (parts: PeerParts) {
     super()
@@ -117,6 +120,15 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
     await this.engine.join({ signal: this.stopSignal })
   }
 
+  /** Runs `periodicRefresh` every `dht.refreshIntervalMs` (one run at a time, the next wait starting when a run ends) until the peer stops. */
+  private startPeriodicRefresh (): void {
+    const interval = this.config.dht.refreshIntervalMs
+    if (interval > 0 && !this.stopSignal.aborted) {
+      this.refreshTask = repeatingTask(async () => { await this.periodicRefresh() }, interval)
+      this.refreshTask.start()
+    }
+  }
+
   /** One scheduled refresh: the join's lookups again, which find peers that joined since and count failures against peers gone. */
   private async periodicRefresh (): Promise<void> {
     const started = performance.now()
@@ -157,6 +169,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
       this.stopController.abort()
+      this.refreshTask?.stop()
       await this.kvServer.stop()
       await this.bootstrap.stop()
       this.engine.stop()
@@ -176,7 +189,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   watchReadiness (hasBootstrapPeers: boolean): void {
     this.libp2p.addEventListener('peer:connect', (event) => { this.safeDispatchEvent('peer:connect', { detail: event.detail }) })
     this.libp2p.addEventListener('peer:disconnect', (event) => { this.safeDispatchEvent('peer:disconnect', { detail: event.detail }) })
-    void this.joined.then(async () => refreshPeriodically(this.config.dht.refreshIntervalMs, this.stopSignal, async () => { await this.periodicRefresh() }))
+    void this.joined.then(() => { this.startPeriodicRefresh() })
     if (!hasBootstrapPeers) {
       this.safeDispatchEvent('ready')
       this.safeDispatchEvent('joined')

@@ -101,6 +101,25 @@ describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', ()
     }
   })
 
+  it('stops with the peer: no refresh runs after stop()', async () => {
+    const peer = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(50) })
+    extra.push(peer)
+    await nextRefresh(peer)
+    await peer.stop()
+    let joins = 0
+    const join = peer.engine.join.bind(peer.engine)
+    peer.engine.join = async (options) => {
+      joins++
+      await join(options)
+    }
+    // a peer refreshing every 50 ms in the same process: two of its refreshes end meanwhile
+    const watcher = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(50) })
+    extra.push(watcher)
+    await nextRefresh(watcher)
+    await nextRefresh(watcher)
+    expect(joins).to.equal(0)
+  })
+
   it('0 turns it off: the peer joins once and never refreshes', async () => {
     const peer = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(0) })
     extra.push(peer)
