@@ -23,6 +23,17 @@ async function nextRefresh (peer: Peer, accept: (routingTableSize: number) => bo
   })
 }
 
+/** Counts the joins `peer` starts from now on. */
+function countJoins (peer: Peer): () => number {
+  let joins = 0
+  const join = peer.engine.join.bind(peer.engine)
+  peer.engine.join = async (options) => {
+    joins++
+    await join(options)
+  }
+  return () => joins
+}
+
 describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', () => {
   let network: TestNetwork
   const extra: Peer[] = []
@@ -33,6 +44,14 @@ describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', ()
     await stopPeers(extra.splice(0))
     await network?.stop()
   })
+
+  /** Starts a peer refreshing every 50 ms and waits for two of its refreshes: time for the peer under test to have refreshed, were it going to. */
+  async function twoRefreshesOfAnotherPeer (): Promise<void> {
+    const watcher = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(50) })
+    extra.push(watcher)
+    await nextRefresh(watcher)
+    await nextRefresh(watcher)
+  }
 
   it('is on by default, every 10 minutes', () => {
     expect(resolveConfig().dht.refreshIntervalMs).to.equal(10 * 60 * 1000)
@@ -106,18 +125,9 @@ describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', ()
     extra.push(peer)
     await nextRefresh(peer)
     await peer.stop()
-    let joins = 0
-    const join = peer.engine.join.bind(peer.engine)
-    peer.engine.join = async (options) => {
-      joins++
-      await join(options)
-    }
-    // a peer refreshing every 50 ms in the same process: two of its refreshes end meanwhile
-    const watcher = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(50) })
-    extra.push(watcher)
-    await nextRefresh(watcher)
-    await nextRefresh(watcher)
-    expect(joins).to.equal(0)
+    const joins = countJoins(peer)
+    await twoRefreshesOfAnotherPeer()
+    expect(joins()).to.equal(0)
   })
 
   it('0 turns it off: the peer joins once and never refreshes', async () => {
@@ -126,19 +136,9 @@ describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', ()
     await peer.joined
     let refreshes = 0
     peer.addEventListener('refreshed', () => { refreshes++ })
-    let joins = 0
-    const join = peer.engine.join.bind(peer.engine)
-    peer.engine.join = async (options) => {
-      joins++
-      await join(options)
-    }
-    // a peer refreshing every 50 ms in the same process: two of its refreshes end meanwhile
-    const watcher = await startPeer({ bootstrap: [addressOf(network.peers[0])], config: refreshingEvery(50) })
-    extra.push(watcher)
-    await watcher.joined
-    await nextRefresh(watcher)
-    await nextRefresh(watcher)
-    expect(joins).to.equal(0)
+    const joins = countJoins(peer)
+    await twoRefreshesOfAnotherPeer()
+    expect(joins()).to.equal(0)
     expect(refreshes).to.equal(0)
   })
 })
