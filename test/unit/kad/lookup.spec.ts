@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { kadId } from '../../../src/kad/kad-id.js'
 import { lookup } from '../../../src/kad/lookup.js'
 import { makePeerIds } from '../../helpers/peer-ids.js'
-import { xorDistance } from '../../helpers/xor-distance.js'
+import { closestTo } from '../../helpers/xor-distance.js'
 import { MessageType } from '../../../src/kad/kad-message.js'
 import type { Message, PeerInfo } from '../../../src/kad/kad-message.js'
 import type { LookupPeer } from '../../../src/kad/lookup.js'
@@ -23,11 +23,6 @@ function simulate (peers: PeerId[], target: Uint8Array): Map<string, PeerId[]> {
     knows.set(id, near.map((n) => peers.find((p) => p.toString() === n)!))
   })
   return knows
-}
-
-function closestTo (target: Uint8Array, peers: PeerId[], count: number): string[] {
-  return peers.map((peer) => ({ peer, d: xorDistance(kadId(peer.toMultihash().bytes), target) }))
-    .sort((a, b) => Buffer.compare(a.d, b.d)).slice(0, count).map(({ peer }) => peer.toString())
 }
 
 describe('kad lookup', () => {
