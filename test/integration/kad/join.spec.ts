@@ -35,13 +35,7 @@ describe("Kademlia's join: the lookup of its own id, then the farther buckets", 
   it('looks up its own id, then one key in each bucket up to the common prefix length of the farthest of its k closest peers', async () => {
     const peer = network.peers[5]
     const self = peer.engine.routingTable.selfKadId
-    const lookups: Array<{ key: Uint8Array, result: LookupResult }> = []
-    const closestPeers = peer.engine.closestPeers.bind(peer.engine)
-    peer.engine.closestPeers = async (key, options, beta) => {
-      const result = await closestPeers(key, options, beta)
-      lookups.push({ key, result })
-      return result
-    }
+    const lookups = recordLookups(peer)
     await peer.refreshRoutingTable()
 
     const [own, ...refreshes] = lookups
@@ -57,17 +51,24 @@ describe("Kademlia's join: the lookup of its own id, then the farther buckets", 
     const small = await startNetwork(4)
     try {
       const peer = small.peers[1]
-      let lookups = 0
-      const closestPeers = peer.engine.closestPeers.bind(peer.engine)
-      peer.engine.closestPeers = async (key, options, beta) => {
-        lookups++
-        return closestPeers(key, options, beta)
-      }
+      const lookups = recordLookups(peer)
       await peer.refreshRoutingTable()
-      expect(lookups).to.equal(1)
+      expect(lookups).to.have.length(1)
       expect(peer.routingTableSize).to.equal(3)
     } finally {
       await small.stop()
     }
   })
 })
+
+/** Records every FIND_NODE lookup `peer`'s engine runs from now on: its key and its result. */
+function recordLookups (peer: Peer): Array<{ key: Uint8Array, result: LookupResult }> {
+  const lookups: Array<{ key: Uint8Array, result: LookupResult }> = []
+  const closestPeers = peer.engine.closestPeers.bind(peer.engine)
+  peer.engine.closestPeers = async (key, options, beta) => {
+    const result = await closestPeers(key, options, beta)
+    lookups.push({ key, result })
+    return result
+  }
+  return lookups
+}
