@@ -13,6 +13,11 @@ export class InvalidRecordError extends Error {
   override readonly name = 'InvalidRecordError'
 }
 
+/** A record's `expires` has passed (or is absent): it is no longer live. */
+export class ExpiredRecordError extends Error {
+  override readonly name = 'ExpiredRecordError'
+}
+
 /** A value is larger than `MAX_VALUE_BYTES`. */
 export class ValueTooLargeError extends Error {
   override readonly name = 'ValueTooLargeError'
@@ -52,6 +57,11 @@ export class ConfigError extends Error {
 /** A write would replace a stored record with one its selector ranks lower. */
 export class StaleRecordError extends Error {
   override readonly name = 'StaleRecordError'
+}
+
+/** The record store refused a record: it is full, or the sender has used up its share. */
+export class StorageFullError extends Error {
+  override readonly name = 'StorageFullError'
 }
 
 /** An operation ran out of time. */

@@ -9,7 +9,7 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { decodeKvRecord, encodeKvRecord, recordSelectors, recordValidators, toDhtKey } from '../../src/index.js'
+import { MAX_TTL_MS, decodeKvRecord, encodeKvRecord, recordSelectors, recordValidators, toDhtKey } from '../../src/index.js'
 import { sampleThisProcess } from '../resources.js'
 import { ErrorTally } from '../stats.js'
 import { LOOPBACK_LISTEN, startNodes } from './in-process.js'
@@ -106,7 +106,7 @@ function vanillaNode (allowLoopback: boolean, dialErrors: ErrorTally): NodeKind<
 }
 
 async function putVanilla (node: VanillaNode, key: string, value: Uint8Array, signal: AbortSignal): Promise<{ replicas: number }> {
-  const record = encodeKvRecord({ value, seq: BigInt(Date.now()), publisher: node.peerId.toMultihash().bytes })
+  const record = encodeKvRecord({ value, seq: BigInt(Date.now()), publisher: node.peerId.toMultihash().bytes, expires: BigInt(Date.now() + MAX_TTL_MS) })
   let replicas = 1
   for await (const event of node.services.dht.put(toDhtKey(key), record, { signal })) {
     if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' &&

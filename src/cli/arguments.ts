@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander'
 import { multiaddr } from '@multiformats/multiaddr'
+import { MAX_TTL_SECONDS } from '../protocol/limits.js'
 
 /** Commander parser for a repeatable multiaddr option: validates and collects. */
 export function collectMultiaddr (value: string, previous: string[] | undefined): string[] {
@@ -31,4 +32,13 @@ export function parseSeconds (value: string): number {
     throw new InvalidArgumentError('must be a number of seconds, more than 0 and at most 86400')
   }
   return Math.round(seconds * 1000)
+}
+
+/** Commander parser for `--ttl`: a positive whole number of seconds that fits the protocol's uint32. */
+export function parseTtl (value: string): number {
+  const seconds = parsePositiveInt(value)
+  if (seconds > MAX_TTL_SECONDS) {
+    throw new InvalidArgumentError(`must be at most ${MAX_TTL_SECONDS} seconds`)
+  }
+  return seconds
 }

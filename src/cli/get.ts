@@ -22,7 +22,7 @@ export function getCommand (): Command {
     .requiredOption('--peer <multiaddr>', 'the peer to ask, e.g. /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...', parseMultiaddr)
     .option('--out <file>', 'write the value to FILE instead of stdout')
     .option('--timeout <seconds>', 'give up after this long (default 35)', parseSeconds)
-    .option('--json', 'print {"key","value","seq"} (value as UTF-8 text, or base64 with "encoding":"base64")')
+    .option('--json', 'print {"key","value","seq","expires"} (value as UTF-8 text, or base64 with "encoding":"base64"; expires in Unix ms)')
     .action(runGet)
 }
 
@@ -30,13 +30,13 @@ async function runGet (key: string, flags: GetFlags): Promise<void> {
   validateUserKey(key)
   const client = await KvClient.create()
   try {
-    const { value, seq } = await client.retrieve(flags.peer, key, { timeoutMs: flags.timeout })
+    const { value, seq, expires } = await client.retrieve(flags.peer, key, { timeoutMs: flags.timeout })
     if (flags.out != null) {
       await writeFile(flags.out, value)
     }
     if (flags.json === true) {
       const fields = flags.out != null ? { out: flags.out, bytes: value.byteLength } : encodeValue(value)
-      process.stdout.write(JSON.stringify({ key, ...fields, seq: jsonSeq(seq) }) + '\n')
+      process.stdout.write(JSON.stringify({ key, ...fields, seq: jsonSeq(seq), expires }) + '\n')
     } else if (flags.out == null) {
       process.stdout.write(value)
     }

@@ -2,13 +2,14 @@ import { readFile } from 'node:fs/promises'
 import { Command } from 'commander'
 import { KvClient, MAX_QUORUM } from '../protocol/index.js'
 import { validateUserKey, validateValue } from '../records/index.js'
-import { parseMultiaddr, parsePositiveInt, parseSeconds } from './arguments.js'
+import { parseMultiaddr, parsePositiveInt, parseSeconds, parseTtl } from './arguments.js'
 import { UsageError } from './exit-codes.js'
 import { jsonSeq } from './output.js'
 
 interface PutFlags {
   peer: string
   quorum?: number
+  ttl?: number
   timeout?: number
   file?: string
   json?: boolean
@@ -23,8 +24,9 @@ export function putCommand (): Command {
     .requiredOption('--peer <multiaddr>', 'the peer to ask, e.g. /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...', parseMultiaddr)
     .option('--file <path>', 'read the value from a file (any bytes)')
     .option('--quorum <n>', `peers that must store it, this peer included (1-${MAX_QUORUM}; default: the peer's, 1)`, parsePositiveInt)
+    .option('--ttl <seconds>', 'the record lives this long, then ends (default: no end, kept alive by the peer that took it)', parseTtl)
     .option('--timeout <seconds>', 'give up after this long (default 35)', parseSeconds)
-    .option('--json', 'print {"key","replicas","seq"}')
+    .option('--json', 'print {"key","replicas","seq","expires"}')
     .action(runPut)
 }
 
@@ -37,9 +39,9 @@ async function runPut (key: string, text: string | undefined, flags: PutFlags): 
   }
   const client = await KvClient.create()
   try {
-    const { replicas, seq } = await client.store(flags.peer, key, value, { quorum: flags.quorum, timeoutMs: flags.timeout })
+    const { replicas, seq, expires } = await client.store(flags.peer, key, value, { quorum: flags.quorum, ttlSeconds: flags.ttl, timeoutMs: flags.timeout })
     if (flags.json === true) {
-      process.stdout.write(JSON.stringify({ key, replicas, seq: jsonSeq(seq) }) + '\n')
+      process.stdout.write(JSON.stringify({ key, replicas, seq: jsonSeq(seq), expires }) + '\n')
     } else {
       process.stdout.write(`stored "${key}" on ${replicas} peer${replicas === 1 ? '' : 's'} (seq ${seq})\n`)
     }

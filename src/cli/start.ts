@@ -79,6 +79,26 @@ function reportEvents (peer: Peer, output: Output): void {
     output.event('refreshed', { routingTableSize: detail.routingTableSize, durationMs: Math.round(detail.durationMs) },
       `routing table refreshed in ${Math.round(detail.durationMs)} ms: ${detail.routingTableSize} peers`)
   })
+  peer.addEventListener('replicated', ({ detail }) => {
+    if (detail.messages > 0) {
+      output.event('replicated', { trigger: detail.trigger, records: detail.records, messages: detail.messages, stored: detail.stored, bytes: detail.bytes, durationMs: Math.round(detail.durationMs) },
+        `replication (${detail.trigger}): ${detail.stored} of ${detail.messages} copies sent were stored (${detail.bytes} bytes, ${detail.records} records checked, ${Math.round(detail.durationMs)} ms)`)
+    }
+  })
+  peer.addEventListener('write-back', ({ detail }) => {
+    output.event('write-back', { key: detail.key, peers: detail.peers, stored: detail.stored, bytes: detail.bytes },
+      `get of "${detail.key}": wrote the best record back to ${detail.stored} of ${detail.peers} closest peers that lacked it`)
+  })
+  peer.addEventListener('republished', ({ detail }) => {
+    output.event('republished', { republished: detail.republished, retired: detail.retired, replicas: detail.replicas, durationMs: Math.round(detail.durationMs) },
+      `republished ${detail.republished} record${detail.republished === 1 ? '' : 's'} (${detail.replicas} copies stored)${detail.retired > 0 ? `, ${detail.retired} at the end of their lifetime or replaced` : ''}`)
+  })
+  peer.addEventListener('expired', ({ detail }) => {
+    output.event('expired', { removed: detail.removed }, `deleted ${detail.removed} expired record${detail.removed === 1 ? '' : 's'}`)
+  })
+  peer.addEventListener('job:failed', ({ detail }) => {
+    output.event('job-failed', { job: detail.job, error: detail.error.message }, `${detail.job} failed: ${detail.error.message} (it runs again at its next time)`)
+  })
   peer.addEventListener('bootstrap:connected', ({ detail }) => {
     output.event('bootstrap-connected', { addr: detail.addr, peerId: detail.peerId.toString() }, `bootstrap peer ${detail.addr} connected`)
   })

@@ -1,5 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { z } from 'zod'
+import { MAX_TTL_MS } from '../records/limits.js'
 
 const multiaddrString = z.string().refine((value) => {
   try {
@@ -49,6 +50,28 @@ export const peerConfigSchema = z.strictObject({
   get: z.strictObject({
     /** Values to collect before a get picks the best (fewer when the lookup ends first). */
     quorum: positiveInt
+  }),
+  records: z.strictObject({
+    /** How long a record lives after its last publication, in ms (at most 48 h, the protocol's MAX_TTL_MS). */
+    ttlMs: positiveInt.max(MAX_TTL_MS, `the longest record lifetime is ${MAX_TTL_MS} ms (48 h)`),
+    /** The publisher puts its records again this often, in ms (less than ttlMs); 0 never. */
+    republishIntervalMs: z.number().int().nonnegative(),
+    /** Each holder makes sure its records are on the k closest peers this often, in ms; 0 never (new peers still get theirs). */
+    replicateIntervalMs: z.number().int().nonnegative(),
+    /** Expired records are deleted from memory and disk this often, in ms. */
+    expireIntervalMs: positiveInt,
+    /** Records held at most. */
+    maxRecords: positiveInt,
+    /** Bytes of records held at most (each counts its encoded size plus 512 bytes). */
+    maxBytes: positiveInt,
+    /** Bytes of records any one remote peer may fill. */
+    maxBytesPerPeer: positiveInt
+  }).refine((records) => records.republishIntervalMs < records.ttlMs, {
+    error: 'records.republishIntervalMs must be less than records.ttlMs, or records expire before they are republished',
+    path: ['republishIntervalMs']
+  }).refine((records) => records.maxBytesPerPeer <= records.maxBytes, {
+    error: 'records.maxBytesPerPeer must not exceed records.maxBytes',
+    path: ['maxBytesPerPeer']
   }),
   connections: z.strictObject({
     /** Address ranges exempt from the inbound rate limit and the connection cap (local peers). */

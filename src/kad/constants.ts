@@ -32,3 +32,29 @@ export const ADDRESS_BOOK_CAPACITY = 4096
  * networks of thousands of peers have their closest peers deeper.
  */
 export const MAX_REFRESHED_BUCKETS = 12
+
+/** PUT_VALUE requests of replication in flight at once. */
+export const REPLICATION_CONCURRENCY = 8
+
+/** Replication requests waiting at most; a round waits for room beyond it. */
+export const REPLICATION_MAX_QUEUED = 256
+
+/** Peers entering the routing table are gathered this long before one pass pushes them their records. */
+export const REPLICATION_NEW_PEERS_DELAY = 1 * second
+
+/**
+ * A holder pushes a record to peers that entered the routing table only
+ * when fewer than this many other known peers are nearer the key than it
+ * (Kademlia §2.5 has only the nearest push; a few more cover a nearest one
+ * that lacks the record).
+ */
+export const REPLICATION_PUSHERS = 3
+
+/** How often the published list is looked through for records due for republishing (at most; less with a shorter republish interval). */
+export const REPUBLISH_CHECK_INTERVAL = 60 * second
+
+/** PUT_VALUE requests of the write-back after gets in flight at once. */
+export const WRITE_BACK_CONCURRENCY = 4
+
+/** Write-back requests waiting at most; a get that would queue more writes back to fewer peers (counted as dropped). */
+export const WRITE_BACK_MAX_QUEUED = 64

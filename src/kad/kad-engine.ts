@@ -4,15 +4,16 @@ import { namespaceOf } from '../records/index.js'
 import { AddressBook } from './address-book.js'
 import { ADDRESS_BOOK_CAPACITY, MAX_REFRESHED_BUCKETS } from './constants.js'
 import { feedKadDhtRoutingTable } from './kad-dht-routing.js'
-import { commonPrefixLength, kadId, randomKeyInBucket } from './kad-id.js'
+import { commonPrefixLength, compareDistances, distancePrefix, kadId, randomKeyInBucket } from './kad-id.js'
 import { MessageType } from './kad-message.js'
+import { encodeKadRecord } from './kad-record.js'
 import { lookup } from './lookup.js'
 import { RoutingTable } from './routing-table.js'
 import { KadRpcClient } from './rpc-client.js'
 import { KadRpcServer } from './rpc-server.js'
 import type { Message } from './kad-message.js'
 import type { LookupPeer, LookupResult } from './lookup.js'
-import type { RecordStore } from './record-store.js'
+import type { RecordStore } from './store/record-store.js'
 import type { FallbackHandler } from './rpc-server.js'
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT, Validators } from '@libp2p/kad-dht'
@@ -40,6 +41,16 @@ export interface KadEngineInit {
 export interface RemoteValue {
   from: PeerId
   value: Uint8Array
+}
+
+/** What a GET_VALUE lookup found. */
+export interface ValueLookup {
+  /** The valid records returned, one per peer. */
+  values: RemoteValue[]
+  /** Peers that answered without a valid record. */
+  without: PeerId[]
+  /** The k closest peers the lookup knew when it ended, nearest first. */
+  closest: PeerId[]
 }
 
 /**
@@ -143,63 +154,95 @@ export class KadEngine {
   }
 
   /**
-   * Stores `record` (an encoded Kad `Record` value for `key`) on the k closest
-   * peers. Returns the peers that acknowledged it (their response echoed the
-   * record) and how many were asked.
+   * Stores `value` (a record value for `key`) on the k closest peers a
+   * lookup finds. Returns the peers that acknowledged it and how many were
+   * asked; the record store notes them as holders.
    */
   async putToClosest (key: Uint8Array, value: Uint8Array, options: AbortOptions = {}): Promise<{ stored: PeerId[], asked: number }> {
     const { closest } = await this.closestPeers(key, options)
-    const record = new Uint8Array(new Libp2pRecord(key, value, new Date()).serialize())
-    const acknowledged = await Promise.all(closest.map(async (peer) => {
-      try {
-        const response = await this.request(peer, { type: MessageType.PUT_VALUE, key: key as Uint8Array<ArrayBuffer>, record }, options)
-        return response.record != null && uint8ArrayEquals(Libp2pRecord.deserialize(response.record).value, value)
-      } catch {
-        return false
-      }
-    }))
+    const record = encodeKadRecord(key, value)
+    const acknowledged = await Promise.all(closest.map(async (peer) => this.sendRecord(peer, key, value, record, options)))
     return { stored: closest.filter((_, i) => acknowledged[i]).map((peer) => peer.id), asked: closest.length }
+  }
+
+  /**
+   * Sends one PUT_VALUE of `record` (the encoded Kad `Record` of `value` for
+   * `key`) to `peer`; resolves true when its response echoes the value (it
+   * stored it, and is noted as a holder), false when it refused or failed.
+   */
+  async sendRecord (peer: LookupPeer, key: Uint8Array, value: Uint8Array, record: Uint8Array<ArrayBuffer>, options: AbortOptions = {}): Promise<boolean> {
+    try {
+      const response = await this.request(peer, { type: MessageType.PUT_VALUE, key: key as Uint8Array<ArrayBuffer>, record }, options)
+      const stored = response.record != null && uint8ArrayEquals(Libp2pRecord.deserialize(response.record).value, value)
+      if (stored) {
+        this.records.addHolder(key, value, peer.id.toString())
+      }
+      return stored
+    } catch {
+      return false
+    }
+  }
+
+  /** A routing-table peer with the addresses the address book holds for it. */
+  lookupPeer (id: PeerId): LookupPeer {
+    return { id, addrs: this.addressBook.get(id)?.multiaddrs }
+  }
+
+  /** Whether this peer is among the k closest peers it knows of to the Kademlia id `target` (so it should hold records of that key). */
+  isResponsible (target: Uint8Array): boolean {
+    const closest = this.routingTable.closestPeers(target, this.k)
+    if (closest.length < this.k) {
+      return true
+    }
+    const farthest = kadId(closest[closest.length - 1].toMultihash().bytes)
+    const self = this.routingTable.selfKadId
+    return compareDistances(self, distancePrefix(self, target), farthest, distancePrefix(farthest, target), target) < 0
   }
 
   /**
    * Looks `key` up with GET_VALUE and collects the valid records other peers
    * return, until it has `needed` of them or the lookup ends; it keeps no
-   * more requests in flight than values are still missing.
+   * more requests in flight than values are still missing. Until a first
+   * value is in, the lookup goes on until the k closest peers known have
+   * answered (a record may sit on any of them); after it, once the
+   * `resiliency` closest have.
    */
-  async getValues (key: Uint8Array, needed: number, options: AbortOptions = {}): Promise<RemoteValue[]> {
+  async getValues (key: Uint8Array, needed: number, options: AbortOptions = {}): Promise<ValueLookup> {
     const values: RemoteValue[] = []
+    const without: PeerId[] = []
     if (needed <= 0) {
-      return values
+      return { values, without, closest: [] }
     }
     const validate = this.validators[namespaceOf(key)]
     const pending: Array<Promise<void>> = []
-    await this.lookup(key, MessageType.GET_VALUE, options, () => needed - values.length, (peer, response) => {
-      if (response.record == null || validate == null) {
-        return false
-      }
+    const { closest } = await this.lookup(key, MessageType.GET_VALUE, options, () => needed - values.length, (peer, response) => {
       try {
+        if (response.record == null || validate == null) {
+          throw new Error('no record')
+        }
         const record = Libp2pRecord.deserialize(response.record)
         if (!uint8ArrayEquals(record.key, key)) {
-          return false
+          throw new Error('a record for another key')
         }
         const result = validate(key, record.value)
         if (result instanceof Promise) {
-          pending.push(result.then(() => { values.push({ from: peer.id, value: record.value }) }, () => {}))
+          pending.push(result.then(() => { values.push({ from: peer.id, value: record.value }) }, () => { without.push(peer.id) }))
           return false
         }
         values.push({ from: peer.id, value: record.value })
       } catch {
+        without.push(peer.id)
         return false
       }
       return values.length >= needed
-    })
+    }, () => values.length > 0 ? this.resiliency : this.k)
     await Promise.all(pending)
-    return values
+    return { values, without, closest: closest.map((peer) => peer.id) }
   }
 
-  private async lookup (key: Uint8Array, type: MessageType, options: AbortOptions, wanted: () => number, onResponse?: (peer: LookupPeer, response: Message) => boolean, beta = this.resiliency): Promise<LookupResult> {
+  private async lookup (key: Uint8Array, type: MessageType, options: AbortOptions, wanted: () => number, onResponse?: (peer: LookupPeer, response: Message) => boolean, beta: number | (() => number) = this.resiliency): Promise<LookupResult> {
     const target = kadId(key)
-    const seeds = this.routingTable.closestPeers(target, this.k).map((id) => ({ id, addrs: this.addressBook.get(id)?.multiaddrs }))
+    const seeds = this.routingTable.closestPeers(target, this.k).map((id) => this.lookupPeer(id))
     return lookup({
       target,
       self: this.libp2p.peerId,
@@ -235,3 +278,4 @@ export class KadEngine {
     }
   }
 }
+

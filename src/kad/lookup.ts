@@ -27,9 +27,10 @@ export interface LookupInit {
   /**
    * The lookup ends once the `beta` closest peers known have answered
    * (go-libp2p-kad-dht's "resiliency"); `k` makes every one of the k closest
-   * answer. @default k
+   * answer. A function is asked again each time (e.g. k until a value is
+   * found, fewer after). @default k
    */
-  beta?: number
+  beta?: number | (() => number)
   /** Queries in flight at once. */
   alpha: number
   /** Sends the lookup's request to one peer. */
@@ -85,7 +86,7 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
   let inFlight = 0
   let stopped = false
   let done = false
-  const beta = Math.min(init.beta ?? init.k, init.k)
+  const betaOf = typeof init.beta === 'function' ? init.beta : () => init.beta as number | undefined
 
   const add = (idBytes: Uint8Array, peer?: LookupPeer, addrBytes?: Uint8Array[]): void => {
     if (uint8ArrayEquals(idBytes, selfBytes)) {
@@ -159,6 +160,7 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
 
     /** Whether the `beta` closest peers that have not failed have all answered. */
     const closestHaveAnswered = (): boolean => {
+      const beta = Math.min(betaOf() ?? init.k, init.k)
       let checked = 0
       for (const candidate of sorted) {
         if (checked >= beta) break

@@ -6,7 +6,7 @@ import { handleGetValue } from './handlers/get-value.js'
 import { handlePutValue } from './handlers/put-value.js'
 import { Message, MessageType } from './kad-message.js'
 import type { CloserPeersContext } from './handlers/closer-peers.js'
-import type { RecordStore } from './record-store.js'
+import type { RecordStore } from './store/record-store.js'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 
 /** Answers the message types the fast path does not handle itself (providers). */
@@ -89,7 +89,7 @@ export class KadRpcServer {
       case MessageType.GET_VALUE:
         return handleGetValue(this.init, from, request)
       case MessageType.PUT_VALUE:
-        return handlePutValue(this.init.records, request)
+        return handlePutValue(this.init.records, from, request)
       case MessageType.PING:
         return request
       default:

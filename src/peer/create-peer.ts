@@ -1,7 +1,11 @@
 import '../shim/promise-with-resolvers.js'
 import { resolveConfig, resolveDataDir } from '../config/index.js'
 import { KadEngine } from '../kad/kad-engine.js'
-import { RecordStore } from '../kad/record-store.js'
+import { WRITE_BACK_CONCURRENCY, WRITE_BACK_MAX_QUEUED } from '../kad/constants.js'
+import { kadId } from '../kad/kad-id.js'
+import { RecordSender } from '../kad/record-sender.js'
+import { DatastoreRecordStore } from '../kad/store/datastore-record-store.js'
+import { PublishedRecords } from '../kad/store/published-records.js'
 import { recordSelectors, recordValidators } from '../records/index.js'
 import { BootstrapDialer } from './bootstrap.js'
 import { identifyNewConnections } from './identify-connections.js'
@@ -55,9 +59,19 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
   let peer: Peer | undefined
   try {
     const privateKey = dataDir == null ? await generateKeyPair('Ed25519') : await loadOrCreatePrivateKey(dataDir)
-    const records = await RecordStore.open(storage.datastore, recordValidators, recordSelectors)
+    const published = await PublishedRecords.open(storage.datastore)
+    let kad: KadEngine | undefined
+    const records = await DatastoreRecordStore.open({
+      datastore: storage.datastore,
+      validators: recordValidators,
+      selectors: recordSelectors,
+      limits: config.records,
+      selfKadId: kadId(privateKey.publicKey.toMultihash().bytes),
+      isResponsible: (target) => kad?.isResponsible(target) ?? true,
+      isPublished: (dhtKey) => published.has(dhtKey)
+    })
     const libp2p = await createLibp2pNode({ config, privateKey, datastore: storage.datastore })
-    const engine = new KadEngine(libp2p, libp2p.services.dht, records, {
+    const engine = kad = new KadEngine(libp2p, libp2p.services.dht, records, {
       protocol: config.dht.protocol,
       k: config.dht.kBucketSize,
       alpha: config.dht.alpha,
@@ -82,7 +96,9 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       engine,
       bootstrap,
       dataDir,
-      kvServer: new StoreRetrieveServer(libp2p, { put: async (...args) => created.put(...args), get: async (...args) => created.get(...args) }, init.kvServer)
+      kvServer: new StoreRetrieveServer(libp2p, { put: async (...args) => created.put(...args), get: async (...args) => created.get(...args) }, init.kvServer),
+      published,
+      writeBack: new RecordSender(engine, { concurrency: WRITE_BACK_CONCURRENCY, maxQueued: WRITE_BACK_MAX_QUEUED })
     })
     await libp2p.start()
     await engine.start()

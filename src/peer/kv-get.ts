@@ -1,10 +1,12 @@
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { Deadline } from '../deadline.js'
+import { encodeKadRecord } from '../kad/kad-record.js'
 import { NotFoundError, TimeoutError } from '../errors.js'
-import { compareKvRecords, decodeKvRecord, toDhtKey } from '../records/index.js'
+import { compareKvRecords, decodeKvRecord, encodeKvRecord, toDhtKey } from '../records/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
-import type { RecordStore } from '../kad/record-store.js'
+import type { RecordSender } from '../kad/record-sender.js'
+import type { RecordStore } from '../kad/store/record-store.js'
 import type { KvRecord } from '../records/index.js'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 
@@ -22,22 +24,43 @@ export interface GetResult {
   publisher?: PeerId
   /** How many values (this peer's included) the choice was made from. */
   sources: number
+  /** When the record ends (Unix ms). */
+  expires: number
+  /** Peers among the lookup's closest that lacked the record (or held a worse one): it is being written back to them. */
+  writeBack: number
+}
+
+/** What the write-back after a get did. */
+export interface WriteBackDetail {
+  key: string
+  /** Peers the best record was sent to (fewer than those that lacked it when the write-back queue was full). */
+  peers: number
+  /** Peers that stored it. */
+  stored: number
+  /** Bytes of the PUT_VALUE records sent. */
+  bytes: number
 }
 
 /** What `getKv` works with. */
 export interface KvGetContext {
   engine: KadEngine
   records: RecordStore
+  /** Sends the write-back. */
+  writeBack: RecordSender
   routingTableSize(): number
   queryTimeoutMs: number
+  /** Hears each write-back once its requests have ended. */
+  onWriteBack?(detail: WriteBackDetail): void
 }
 
 /**
  * Finds the record of the user key `key`: this peer's own copy and the values
  * returned by a GET_VALUE lookup, until `quorum` values are in hand or the
  * lookup ends (never waiting longer than that), then returns the best by the
- * `/kv` selector. Throws `NotFoundError` when no peer has it, saying why, and
- * `TimeoutError` when the lookup ran past `queryTimeoutMs` empty-handed.
+ * `/kv` selector. Without delaying the answer, the best record is then
+ * written back to the lookup's closest peers that answered without it or
+ * with a worse one. Throws `NotFoundError` when no peer has it, saying why,
+ * and `TimeoutError` when the lookup ran past `queryTimeoutMs` empty-handed.
  */
 export async function getKv (context: KvGetContext, key: string, quorum: number, options: GetOptions = {}): Promise<GetResult> {
   const dhtKey = toDhtKey(key)
@@ -48,11 +71,10 @@ export async function getKv (context: KvGetContext, key: string, quorum: number,
   }
 
   const deadline = new Deadline(context.queryTimeoutMs, options.signal)
-  const remote = await deadline.run(async (signal) => context.engine.getValues(dhtKey, quorum - found.length, { signal }))
+  const lookup = await deadline.run(async (signal) => context.engine.getValues(dhtKey, quorum - found.length, { signal }))
   options.signal?.throwIfAborted()
-  for (const { value } of remote) {
-    found.push(decodeKvRecord(value))
-  }
+  const remote = lookup.values.map(({ from, value }) => ({ from, record: decodeKvRecord(value), value }))
+  found.push(...remote.map(({ record }) => record))
 
   if (found.length === 0) {
     if (deadline.expired) {
@@ -65,7 +87,29 @@ export async function getKv (context: KvGetContext, key: string, quorum: number,
   }
 
   const best = found.reduce((a, b) => compareKvRecords(b, a) > 0 ? b : a)
-  return { value: best.value, seq: best.seq, publisher: publisherPeerId(best.publisher), sources: found.length }
+  const closest = new Set(lookup.closest.map(String))
+  const lacking = [...lookup.without, ...remote.filter(({ record }) => compareKvRecords(record, best) < 0).map(({ from }) => from)]
+    .filter((peer) => closest.has(peer.toString()))
+  const bestValue = encodeKvRecord(best)
+  if (lacking.length > 0) {
+    writeBack(context, key, dhtKey, bestValue, lacking)
+  }
+  const source = remote.find(({ record }) => record === best)
+  if (held != null && source != null && compareKvRecords(best, found[0]) > 0) {
+    // this peer's own copy is outdated: it takes the best one too (a refusal changes nothing)
+    context.records.put(dhtKey, bestValue, { from: source.from.toString() }).catch(() => {})
+  }
+  return { value: best.value, seq: best.seq, publisher: publisherPeerId(best.publisher), sources: found.length, expires: Number(best.expires), writeBack: lacking.length }
+}
+
+/** Sends `value` to `peers` through the write-back sender (bounded: what does not fit is dropped) and reports when done. */
+function writeBack (context: KvGetContext, key: string, dhtKey: Uint8Array, value: Uint8Array, peers: PeerId[]): void {
+  const recordBytes = encodeKadRecord(dhtKey, value).byteLength
+  void Promise.all(peers.map(async (peer) => context.writeBack.send(peer, dhtKey, value))).then(async (sends) => {
+    const outcomes = await Promise.all(sends.map(async ({ outcome }) => outcome))
+    const sent = sends.filter(({ queued }) => queued).length
+    context.onWriteBack?.({ key, peers: sent, stored: outcomes.filter(Boolean).length, bytes: sent * recordBytes })
+  })
 }
 
 function publisherPeerId (bytes: Uint8Array): PeerId | undefined {

@@ -2,7 +2,8 @@ import { Deadline } from '../deadline.js'
 import { QuorumFailedError } from '../errors.js'
 import { decodeKvRecord, encodeKvRecord, toDhtKey } from '../records/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
-import type { RecordStore } from '../kad/record-store.js'
+import type { PublishedRecords } from '../kad/store/published-records.js'
+import type { RecordStore } from '../kad/store/record-store.js'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 
 /** Options of `Peer.put`. */
@@ -11,6 +12,14 @@ export interface PutOptions extends AbortOptions {
   quorum?: number
   /** The record's seq. @default max(now in ms, stored seq + 1) */
   seq?: bigint
+  /**
+   * How long the record lives, in ms: this peer republishes it until then
+   * and no longer. @default no end: republished for as long as this peer
+   * runs, each publication living `records.ttlMs`
+   */
+  ttlMs?: number
+  /** The thin client this put is made for (a kv protocol STORE): the record is charged to its share of this peer's storage. */
+  client?: PeerId
 }
 
 /** What a successful put did. */
@@ -19,33 +28,49 @@ export interface PutResult {
   replicas: number
   /** The seq the record was published with. */
   seq: bigint
+  /** When this publication of the record ends (Unix ms). */
+  expires: number
 }
 
 /** What `putKv` works with. */
 export interface KvPutContext {
   engine: KadEngine
   records: RecordStore
+  /** The published list the record joins once the put succeeded. */
+  published: PublishedRecords
   peerId: PeerId
   /** Whether this peer stores and serves records (a DHT server). */
   storesRecords: boolean
   /** Upper bound of the lookup and the PUT_VALUE requests, in ms. */
   queryTimeoutMs: number
+  /** A record's lifetime after each publication (`records.ttlMs`), in ms. */
+  ttlMs: number
 }
 
 /**
- * Publishes `value` under the user key `key`: a KvRecord stamped with `seq`
- * and this peer's id, stored here (a DHT server) and sent as PUT_VALUE to the
- * k peers closest to the key. Counts only the peers whose response echoes the
- * record back; throws a `QuorumFailedError` when they are fewer than
- * `quorum`, an `InvalidKeyError` / `ValueTooLargeError` before any work for
- * bad input, and a `StaleRecordError` when this peer holds a newer record.
+ * Publishes `value` under the user key `key`: a KvRecord stamped with `seq`,
+ * this peer's id and its end (now + `ttlMs`, or the end of `options.ttlMs`
+ * when sooner), stored here (a DHT server) and sent as PUT_VALUE to the k
+ * peers closest to the key; once the quorum is met, it joins this peer's
+ * published list, to be republished until `options.ttlMs` ends. Counts only
+ * the peers whose response echoes the record back; throws a
+ * `QuorumFailedError` when they are fewer than `quorum`, an
+ * `InvalidKeyError` / `ValueTooLargeError` / `RangeError` before any work for
+ * bad input, a `StaleRecordError` when this peer holds a newer record and a
+ * `StorageFullError` when a client's share of this peer's storage is used up.
  */
 export async function putKv (context: KvPutContext, key: string, value: Uint8Array, quorum: number, options: PutOptions = {}): Promise<PutResult> {
   const dhtKey = toDhtKey(key)
+  if (options.ttlMs != null && (!Number.isSafeInteger(options.ttlMs) || options.ttlMs <= 0)) {
+    throw new RangeError(`ttl must be a positive whole number of ms, not ${options.ttlMs}`)
+  }
+  const now = Date.now()
+  const until = options.ttlMs == null ? undefined : now + options.ttlMs
+  const expires = Math.min(now + context.ttlMs, until ?? Infinity)
   const seq = options.seq ?? nextSeq(context.records, dhtKey)
-  const record = encodeKvRecord({ value, seq, publisher: context.peerId.toMultihash().bytes })
+  const record = encodeKvRecord({ value, seq, publisher: context.peerId.toMultihash().bytes, expires: BigInt(expires) })
   if (context.storesRecords) {
-    await context.records.put(dhtKey, record, options)
+    await context.records.put(dhtKey, record, { published: true, from: options.client?.toString(), signal: options.signal })
   }
 
   const deadline = new Deadline(context.queryTimeoutMs, options.signal)
@@ -60,7 +85,8 @@ export async function putKv (context: KvPutContext, key: string, value: Uint8Arr
       `put of "${key}" reached ${replicas} of the ${quorum} replicas required${timedOut} (${local === 1 ? 'this peer and ' : ''}${stored.length} of the ${asked} closest peers found)`,
       replicas, quorum)
   }
-  return { replicas, seq }
+  await context.published.add(dhtKey, record, now, until, options)
+  return { replicas, seq, expires }
 }
 
 /** The publisher's clock in ms, or one more than the held seq when that is later. */

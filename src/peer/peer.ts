@@ -1,19 +1,21 @@
-import { repeatingTask } from '@libp2p/utils'
 import { TypedEventEmitter } from 'main-event'
+import { LifecycleJobs } from '../kad/jobs/index.js'
 import { decodeKvRecord, toDhtKey } from '../records/index.js'
 import { getKv } from './kv-get.js'
 import { putKv } from './kv-put.js'
 import type { BootstrapDialer } from './bootstrap.js'
-import type { GetOptions, GetResult } from './kv-get.js'
+import type { GetOptions, GetResult, WriteBackDetail } from './kv-get.js'
 import type { PutOptions, PutResult } from './kv-put.js'
 import type { PeerServices } from './libp2p-node.js'
 import type { OpenDatastore } from './storage.js'
+import type { ReplicationRound, RepublishRound } from '../kad/jobs/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
+import type { RecordSender } from '../kad/record-sender.js'
+import type { PublishedRecords } from '../kad/store/published-records.js'
 import type { StoreRetrieveServer } from '../protocol/index.js'
 import type { PeerConfig } from '../config/index.js'
 import type { KvRecord } from '../records/index.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
-import type { RepeatingTask } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Events a `Peer` emits. */
@@ -32,6 +34,16 @@ export interface PeerEvents {
   'peer:connect': CustomEvent<PeerId>
   /** The last connection to a peer closed. */
   'peer:disconnect': CustomEvent<PeerId>
+  /** A replication round ended: the periodic one, or the push of records to peers that entered the routing table. */
+  replicated: CustomEvent<ReplicationRound>
+  /** Records this peer published were put again (or retired: their lifetime ended, or a newer record replaced them). */
+  republished: CustomEvent<RepublishRound>
+  /** Expired records were deleted from memory and disk. */
+  expired: CustomEvent<{ removed: number }>
+  /** After a get, the best record was written back to the closest peers that lacked it (go-libp2p-kad-dht's correction). */
+  'write-back': CustomEvent<WriteBackDetail>
+  /** A periodic job failed (it runs again at its next time). */
+  'job:failed': CustomEvent<{ job: string, error: Error }>
 }
 
 /** The parts `createPeer` assembles into a `Peer`. */
@@ -42,6 +54,10 @@ export interface PeerParts {
   engine: KadEngine
   bootstrap: BootstrapDialer
   kvServer: StoreRetrieveServer
+  /** The records this peer published (republished by it). */
+  published: PublishedRecords
+  /** Sends the write-back after gets. */
+  writeBack: RecordSender
   /** The data directory, or undefined for an ephemeral peer. */
   dataDir?: string
 }
@@ -68,10 +84,11 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
   /** The Kad-DHT fast path: routing table (with its `peer:add` / `peer:remove` events), lookups, record store. */
   readonly engine: KadEngine
   private readonly bootstrap: BootstrapDialer
+  private readonly published: PublishedRecords
+  private readonly writeBack: RecordSender
+  private readonly jobs: LifecycleJobs
   private stopping?: Promise<void>
   private readonly stopController = new AbortController()
-  /** The periodic refresh, once joined (none when `dht.refreshIntervalMs` is 0). */
-  private refreshTask?: RepeatingTask
 
   constructor (parts: PeerParts) {
     super()
@@ -82,6 +99,27 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
     this.bootstrap = parts.bootstrap
     this.dataDir = parts.dataDir
     this.kvServer = parts.kvServer
+    this.published = parts.published
+    this.writeBack = parts.writeBack
+    const { dht, records } = this.config
+    this.jobs = new LifecycleJobs({
+      engine: this.engine,
+      records: this.engine.records,
+      published: this.published,
+      k: dht.kBucketSize,
+      storesRecords: !dht.clientMode,
+      refreshIntervalMs: dht.refreshIntervalMs,
+      replicateIntervalMs: records.replicateIntervalMs,
+      republishIntervalMs: records.republishIntervalMs,
+      expireIntervalMs: records.expireIntervalMs,
+      ttlMs: records.ttlMs
+    }, {
+      refreshed: (detail) => { this.safeDispatchEvent('refreshed', { detail }) },
+      replicated: (detail) => { this.safeDispatchEvent('replicated', { detail }) },
+      republished: (detail) => { this.safeDispatchEvent('republished', { detail }) },
+      expired: (removed) => { this.safeDispatchEvent('expired', { detail: { removed } }) },
+      failed: (job, error) => { this.safeDispatchEvent('job:failed', { detail: { job, error } }) }
+    })
     this.ready = new Promise((resolve) => {
       this.addEventListener('ready', () => { resolve() }, { once: true })
     })
@@ -120,32 +158,16 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
     await this.engine.join({ signal: this.stopSignal })
   }
 
-  /** Runs `periodicRefresh` every `dht.refreshIntervalMs` (one run at a time, the next wait starting when a run ends) until the peer stops. */
-  private startPeriodicRefresh (): void {
-    const interval = this.config.dht.refreshIntervalMs
-    if (interval > 0 && !this.stopSignal.aborted) {
-      this.refreshTask = repeatingTask(async () => { await this.periodicRefresh() }, interval)
-      this.refreshTask.start()
-    }
-  }
-
-  /** One scheduled refresh: the join's lookups again, which find peers that joined since and count failures against peers gone. */
-  private async periodicRefresh (): Promise<void> {
-    const started = performance.now()
-    await this.refreshRoutingTable()
-    if (!this.stopSignal.aborted) {
-      this.safeDispatchEvent('refreshed', { detail: { routingTableSize: this.routingTableSize, durationMs: performance.now() - started } })
-    }
-  }
-
   /** Stores `value` under `key` in the DHT; see `putKv`. */
   async put (key: string, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     return putKv({
       engine: this.engine,
       records: this.engine.records,
+      published: this.published,
       peerId: this.peerId,
       storesRecords: !this.config.dht.clientMode,
-      queryTimeoutMs: this.config.dht.queryTimeoutMs
+      queryTimeoutMs: this.config.dht.queryTimeoutMs,
+      ttlMs: this.config.records.ttlMs
     }, key, value, options.quorum ?? this.config.put.quorum, options)
   }
 
@@ -154,22 +176,30 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
     return getKv({
       engine: this.engine,
       records: this.engine.records,
+      writeBack: this.writeBack,
       routingTableSize: () => this.routingTableSize,
-      queryTimeoutMs: this.config.dht.queryTimeoutMs
+      queryTimeoutMs: this.config.dht.queryTimeoutMs,
+      onWriteBack: (detail) => { this.safeDispatchEvent('write-back', { detail }) }
     }, key, options.quorum ?? this.config.get.quorum, options)
   }
 
-  /** The record this peer itself stores for `key`, or undefined (no network). */
+  /** The live record this peer itself stores for `key`, or undefined (no network). */
   async getLocal (key: string): Promise<KvRecord | undefined> {
     const record = this.engine.records.get(toDhtKey(key))
     return record == null ? undefined : decodeKvRecord(record.value)
+  }
+
+  /** What this peer holds: records and their bytes (as counted against `records.maxBytes`), and how many it published. */
+  get holdings (): { records: number, bytes: number, published: number } {
+    return { records: this.engine.records.size, bytes: this.engine.records.bytes, published: this.published.size }
   }
 
   /** Stops serving and dialing, stops libp2p and closes the datastore. Safe to call twice. */
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
       this.stopController.abort()
-      this.refreshTask?.stop()
+      this.jobs.stop()
+      this.writeBack.stop()
       await this.kvServer.stop()
       await this.bootstrap.stop()
       this.engine.stop()
@@ -184,12 +214,19 @@ export class Peer extends TypedEventEmitter<PeerEvents> {
    * once by `createPeer`. With bootstrap peers, the peer is ready once its
    * routing table holds a peer; it then joins (`refreshRoutingTable`), which
    * connects it to its neighbours and fills its routing table. Once joined,
-   * it refreshes its routing table every `dht.refreshIntervalMs`.
+   * it runs its periodic jobs (`LifecycleJobs`): the routing table's
+   * refresh, replication and republishing; the expiry sweep runs from the
+   * start.
    */
   watchReadiness (hasBootstrapPeers: boolean): void {
     this.libp2p.addEventListener('peer:connect', (event) => { this.safeDispatchEvent('peer:connect', { detail: event.detail }) })
     this.libp2p.addEventListener('peer:disconnect', (event) => { this.safeDispatchEvent('peer:disconnect', { detail: event.detail }) })
-    void this.joined.then(() => { this.startPeriodicRefresh() })
+    this.jobs.startLocal()
+    void this.joined.then(() => {
+      if (!this.stopSignal.aborted) {
+        this.jobs.startNetworked()
+      }
+    })
     if (!hasBootstrapPeers) {
       this.safeDispatchEvent('ready')
       this.safeDispatchEvent('joined')

@@ -6,7 +6,7 @@ import { createBaseLibp2p } from '../peer/base-libp2p.js'
 import { validateUserKey, validateValue } from '../records/index.js'
 import { frameStream, readFrame } from './frames.js'
 import { Request, Response } from './kv-protocol.js'
-import { KV_PROTOCOL, MAX_QUORUM, REQUEST_DEADLINE_MS } from './limits.js'
+import { KV_PROTOCOL, MAX_QUORUM, MAX_TTL_SECONDS, REQUEST_DEADLINE_MS } from './limits.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -30,9 +30,28 @@ export interface KvRequestOptions {
 export interface KvStoreOptions extends KvRequestOptions {
   /** Peers that must store the record. @default the serving peer's default (1) */
   quorum?: number
+  /** Seconds the record lives (the peer republishes it until then, no longer). @default no end: republished while the peer runs */
+  ttlSeconds?: number
 }
 
-/** A response with a status the client has no typed error for (INVALID_REQUEST, TOO_LARGE, INTERNAL), or a broken exchange. */
+/** What a STORE did. */
+export interface KvStoreResult {
+  /** Peers that stored the record. */
+  replicas: number
+  seq: bigint
+  /** When this publication of the record ends (Unix ms). */
+  expires: number
+}
+
+/** What a RETRIEVE found. */
+export interface KvRetrieveResult {
+  value: Uint8Array
+  seq: bigint
+  /** When the record ends (Unix ms). */
+  expires: number
+}
+
+/** A response with a status the client has no typed error for (INVALID_REQUEST, TOO_LARGE, STORAGE_FULL, INTERNAL), or a broken exchange. */
 export class KvProtocolError extends Error {
   override readonly name = 'KvProtocolError'
   constructor (message: string, readonly status?: Response.Status) {
@@ -60,30 +79,34 @@ export class KvClient {
    * dialing (`InvalidKeyError`, `ValueTooLargeError`); throws
    * `QuorumFailedError` when fewer than `quorum` peers stored it.
    */
-  async store (peer: string | Multiaddr, key: string, value: Uint8Array, options: KvStoreOptions = {}): Promise<{ replicas: number, seq: bigint }> {
+  async store (peer: string | Multiaddr, key: string, value: Uint8Array, options: KvStoreOptions = {}): Promise<KvStoreResult> {
     validateUserKey(key)
     validateValue(value)
     const quorum = options.quorum ?? 0
     if (!Number.isInteger(quorum) || quorum < 0 || quorum > MAX_QUORUM) {
-      throw new RangeError(`quorum must be a whole number from 1 to ${MAX_QUORUM}`)
+      throw new RangeError(`quorum must be a whole number from 1 to ${MAX_QUORUM} (0: the peer's default)`)
     }
-    const response = await this.request(peer, { type: Request.Type.STORE, key, value: value as Uint8Array<ArrayBuffer>, quorum }, options)
+    const ttl = options.ttlSeconds ?? 0
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL_SECONDS) {
+      throw new RangeError(`ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}`)
+    }
+    const response = await this.request(peer, { type: Request.Type.STORE, key, value: value as Uint8Array<ArrayBuffer>, quorum, ttl }, options)
     if (response.status === Response.Status.QUORUM_FAILED) {
       throw new QuorumFailedError(response.error, response.replicas, quorum)
     }
     expectOk(response)
-    return { replicas: response.replicas, seq: response.seq }
+    return { replicas: response.replicas, seq: response.seq, expires: Number(response.expires) }
   }
 
   /** Asks `peer` for the value of `key`; throws `NotFoundError` when no peer has it. */
-  async retrieve (peer: string | Multiaddr, key: string, options: KvRequestOptions = {}): Promise<{ value: Uint8Array, seq: bigint }> {
+  async retrieve (peer: string | Multiaddr, key: string, options: KvRequestOptions = {}): Promise<KvRetrieveResult> {
     validateUserKey(key)
-    const response = await this.request(peer, { type: Request.Type.RETRIEVE, key, value: new Uint8Array(), quorum: 0 }, options)
+    const response = await this.request(peer, { type: Request.Type.RETRIEVE, key, value: new Uint8Array(), quorum: 0, ttl: 0 }, options)
     if (response.status === Response.Status.NOT_FOUND) {
       throw new NotFoundError(response.error)
     }
     expectOk(response)
-    return { value: response.value, seq: response.seq }
+    return { value: response.value, seq: response.seq, expires: Number(response.expires) }
   }
 
   /** Closes the connections and stops the client's node. */

@@ -8,6 +8,7 @@ export interface Request {
   key: string
   value: Uint8Array<ArrayBuffer>
   quorum: number
+  ttl: number
 }
 
 export namespace Request {
@@ -56,6 +57,11 @@ export namespace Request {
           w.uint32(obj.quorum)
         }
 
+        if ((obj.ttl != null && obj.ttl !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.ttl)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -64,7 +70,8 @@ export namespace Request {
           type: Type.STORE,
           key: '',
           value: uint8ArrayAlloc(0),
-          quorum: 0
+          quorum: 0,
+          ttl: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -87,6 +94,10 @@ export namespace Request {
             }
             case 4: {
               obj.quorum = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.ttl = reader.uint32()
               break
             }
             default: {
@@ -132,6 +143,13 @@ export namespace Request {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.ttl`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -164,6 +182,11 @@ export namespace Request {
     value: number
   }
 
+  export interface RequestTtlFieldEvent {
+    field: '$.ttl'
+    value: number
+  }
+
   export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Request.codec())
   }
@@ -172,7 +195,7 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestTypeFieldEvent | RequestKeyFieldEvent | RequestValueFieldEvent | RequestQuorumFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestTypeFieldEvent | RequestKeyFieldEvent | RequestValueFieldEvent | RequestQuorumFieldEvent | RequestTtlFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
   }
 }
@@ -183,6 +206,7 @@ export interface Response {
   seq: bigint
   replicas: number
   error: string
+  expires: bigint
 }
 
 export namespace Response {
@@ -193,7 +217,8 @@ export namespace Response {
     TOO_LARGE = 'TOO_LARGE',
     QUORUM_FAILED = 'QUORUM_FAILED',
     TIMEOUT = 'TIMEOUT',
-    INTERNAL = 'INTERNAL'
+    INTERNAL = 'INTERNAL',
+    STORAGE_FULL = 'STORAGE_FULL'
   }
 
   enum __StatusValues {
@@ -203,7 +228,8 @@ export namespace Response {
     TOO_LARGE = 3,
     QUORUM_FAILED = 4,
     TIMEOUT = 5,
-    INTERNAL = 6
+    INTERNAL = 6,
+    STORAGE_FULL = 7
   }
 
   export namespace Status {
@@ -246,6 +272,11 @@ export namespace Response {
           w.string(obj.error)
         }
 
+        if ((obj.expires != null && obj.expires !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.expires)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -255,7 +286,8 @@ export namespace Response {
           value: uint8ArrayAlloc(0),
           seq: 0n,
           replicas: 0,
-          error: ''
+          error: '',
+          expires: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -282,6 +314,10 @@ export namespace Response {
             }
             case 5: {
               obj.error = reader.string()
+              break
+            }
+            case 6: {
+              obj.expires = reader.uint64()
               break
             }
             default: {
@@ -334,6 +370,13 @@ export namespace Response {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.expires`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -371,6 +414,11 @@ export namespace Response {
     value: string
   }
 
+  export interface ResponseExpiresFieldEvent {
+    field: '$.expires'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Response>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Response.codec())
   }
@@ -379,7 +427,7 @@ export namespace Response {
     return decodeMessage(buf, Response.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseStatusFieldEvent | ResponseValueFieldEvent | ResponseSeqFieldEvent | ResponseReplicasFieldEvent | ResponseErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseStatusFieldEvent | ResponseValueFieldEvent | ResponseSeqFieldEvent | ResponseReplicasFieldEvent | ResponseErrorFieldEvent | ResponseExpiresFieldEvent> {
     return streamMessage(buf, Response.codec(), opts)
   }
 }

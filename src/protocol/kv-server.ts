@@ -1,5 +1,5 @@
 import { Deadline } from '../deadline.js'
-import { InvalidKeyError, NotFoundError, QuorumFailedError, TimeoutError, ValueTooLargeError } from '../errors.js'
+import { InvalidKeyError, NotFoundError, QuorumFailedError, StorageFullError, TimeoutError, ValueTooLargeError } from '../errors.js'
 import { validateUserKey, validateValue } from '../records/index.js'
 import { frameStream, readFrame } from './frames.js'
 import { Request, Response } from './kv-protocol.js'
@@ -8,7 +8,7 @@ import {
 } from './limits.js'
 import type { GetOptions, GetResult } from '../peer/kv-get.js'
 import type { PutOptions, PutResult } from '../peer/kv-put.js'
-import type { Libp2p, Stream } from '@libp2p/interface'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 
 /** What the server stores into and retrieves from: a `Peer`. */
 export interface KvBackend {
@@ -46,7 +46,7 @@ export class StoreRetrieveServer {
 
   /** Registers the protocol handler. */
   async start (): Promise<void> {
-    await this.libp2p.handle(KV_PROTOCOL, async (stream) => { await this.serve(stream) }, {
+    await this.libp2p.handle(KV_PROTOCOL, async (stream, connection) => { await this.serve(stream, connection.remotePeer) }, {
       maxInboundStreams: this.maxInboundStreamsPerConnection
     })
   }
@@ -64,7 +64,7 @@ export class StoreRetrieveServer {
     return this.active.size
   }
 
-  private async serve (stream: Stream): Promise<void> {
+  private async serve (stream: Stream, client: PeerId): Promise<void> {
     if (this.active.size >= this.maxInboundStreams) {
       stream.abort(new Error(`too many concurrent kv requests (limit ${this.maxInboundStreams})`))
       return
@@ -76,7 +76,7 @@ export class StoreRetrieveServer {
     try {
       const frames = frameStream(stream)
       const frame = await readFrame(frames, { signal })
-      const response = await this.respond(frame, operation.signal)
+      const response = await this.respond(frame, client, operation.signal)
       await frames.write(Response.encode(response), { signal })
       await stream.close({ signal })
     } catch (err) {
@@ -88,7 +88,7 @@ export class StoreRetrieveServer {
     }
   }
 
-  private async respond (frame: Uint8Array, signal: AbortSignal): Promise<Response> {
+  private async respond (frame: Uint8Array, client: PeerId, signal: AbortSignal): Promise<Response> {
     let request: Request
     try {
       request = Request.decode(frame)
@@ -98,30 +98,32 @@ export class StoreRetrieveServer {
     try {
       validateUserKey(request.key)
       if (request.type === Request.Type.STORE) {
-        return await this.store(request, signal)
+        return await this.store(request, client, signal)
       }
-      const { value, seq } = await this.backend.get(request.key, { signal })
-      return { status: Response.Status.OK, value: value as Uint8Array<ArrayBuffer>, seq, replicas: 0, error: '' }
+      const { value, seq, expires } = await this.backend.get(request.key, { signal })
+      return { status: Response.Status.OK, value: value as Uint8Array<ArrayBuffer>, seq, replicas: 0, error: '', expires: BigInt(expires) }
     } catch (err) {
       return errorResponse(err as Error, signal)
     }
   }
 
-  private async store (request: Request, signal: AbortSignal): Promise<Response> {
+  private async store (request: Request, client: PeerId, signal: AbortSignal): Promise<Response> {
     validateValue(request.value)
     if (request.quorum > MAX_QUORUM) {
       return failure(Response.Status.INVALID_REQUEST, `quorum ${request.quorum} is over the limit of ${MAX_QUORUM}`)
     }
-    const { replicas, seq } = await this.backend.put(request.key, request.value, {
+    const { replicas, seq, expires } = await this.backend.put(request.key, request.value, {
       quorum: request.quorum === 0 ? undefined : request.quorum,
+      ttlMs: request.ttl === 0 ? undefined : request.ttl * 1000,
+      client,
       signal
     })
-    return { status: Response.Status.OK, value: new Uint8Array(), seq, replicas, error: '' }
+    return { status: Response.Status.OK, value: new Uint8Array(), seq, replicas, error: '', expires: BigInt(expires) }
   }
 }
 
 function failure (status: Response.Status, error: string, replicas = 0): Response {
-  return { status, value: new Uint8Array(), seq: 0n, replicas, error }
+  return { status, value: new Uint8Array(), seq: 0n, replicas, error, expires: 0n }
 }
 
 /** Maps a failed operation to its status: typed errors to theirs, anything else to INTERNAL. */
@@ -130,6 +132,7 @@ function errorResponse (err: Error, signal: AbortSignal): Response {
   if (err instanceof ValueTooLargeError) return failure(Response.Status.TOO_LARGE, err.message)
   if (err instanceof NotFoundError) return failure(Response.Status.NOT_FOUND, err.message)
   if (err instanceof QuorumFailedError) return failure(Response.Status.QUORUM_FAILED, err.message, err.replicas)
+  if (err instanceof StorageFullError) return failure(Response.Status.STORAGE_FULL, err.message)
   if (err instanceof TimeoutError || signal.aborted) {
     return failure(Response.Status.TIMEOUT, `the operation did not finish within the request deadline: ${err.message}`)
   }

@@ -26,3 +26,6 @@ export const MAX_INBOUND_STREAMS = 256
 
 /** Largest quorum a STORE may ask for. */
 export const MAX_QUORUM = 64
+
+/** Largest `ttl` a STORE may give, in seconds (the protobuf field is a uint32). */
+export const MAX_TTL_SECONDS = 0xffffffff

@@ -1,7 +1,7 @@
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { InvalidRecordError, ValueTooLargeError } from '../errors.js'
+import { ExpiredRecordError, InvalidRecordError, ValueTooLargeError } from '../errors.js'
 import { KvRecord } from './kv-record.js'
-import { MAX_PUBLISHER_BYTES, MAX_RECORD_BYTES, MAX_VALUE_BYTES } from './limits.js'
+import { MAX_CLOCK_SKEW_MS, MAX_PUBLISHER_BYTES, MAX_RECORD_BYTES, MAX_TTL_MS, MAX_VALUE_BYTES } from './limits.js'
 
 /** The largest `seq` (protobuf uint64). */
 export const MAX_SEQ = (1n << 64n) - 1n
@@ -11,6 +11,8 @@ export interface KvRecordFields {
   value: Uint8Array
   seq: bigint
   publisher: Uint8Array
+  /** When the record ends, Unix time in ms; 0 is never live. */
+  expires: bigint
 }
 
 /** Encodes a record after checking its limits (throws `ValueTooLargeError` / `InvalidRecordError`). */
@@ -58,4 +60,34 @@ function checkLimits (record: KvRecordFields): void {
   if (record.seq < 0n || record.seq > MAX_SEQ) {
     throw new InvalidRecordError(`seq ${record.seq} is outside 0..2^64-1`)
   }
+  if (record.expires < 0n || record.expires > MAX_SEQ) {
+    throw new InvalidRecordError(`expires ${record.expires} is outside 0..2^64-1`)
+  }
+}
+
+/**
+ * The lifetime rule (docs/records.md): throws an `ExpiredRecordError` unless
+ * `now < expires <= now + MAX_TTL_MS + MAX_CLOCK_SKEW_MS` (Unix ms).
+ */
+export function checkLifetime (record: Pick<KvRecordFields, 'expires'>, now = Date.now()): void {
+  const at = BigInt(now)
+  if (record.expires === 0n) {
+    throw new ExpiredRecordError('record has no expiry (expires is 0)')
+  }
+  if (record.expires <= at) {
+    throw new ExpiredRecordError(`record expired ${formatAge(at - record.expires)} ago`)
+  }
+  if (record.expires > at + BigInt(MAX_TTL_MS + MAX_CLOCK_SKEW_MS)) {
+    throw new InvalidRecordError(`record expires ${formatAge(record.expires - at)} from now; the longest lifetime is ${MAX_TTL_MS / 3_600_000} h (plus ${MAX_CLOCK_SKEW_MS / 60_000} min of clock skew)`)
+  }
+}
+
+/** Whether `record` is live at `now` by the lifetime rule. */
+export function isLive (record: Pick<KvRecordFields, 'expires'>, now = Date.now()): boolean {
+  const at = BigInt(now)
+  return record.expires > at && record.expires <= at + BigInt(MAX_TTL_MS + MAX_CLOCK_SKEW_MS)
+}
+
+function formatAge (ms: bigint): string {
+  return ms < 10_000n ? `${ms} ms` : `${ms / 1000n} s`
 }

@@ -7,6 +7,7 @@ export interface KvRecord {
   value: Uint8Array<ArrayBuffer>
   seq: bigint
   publisher: Uint8Array<ArrayBuffer>
+  expires: bigint
 }
 
 export namespace KvRecord {
@@ -34,6 +35,11 @@ export namespace KvRecord {
           w.bytes(obj.publisher)
         }
 
+        if ((obj.expires != null && obj.expires !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.expires)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -41,7 +47,8 @@ export namespace KvRecord {
         const obj: any = {
           value: uint8ArrayAlloc(0),
           seq: 0n,
-          publisher: uint8ArrayAlloc(0)
+          publisher: uint8ArrayAlloc(0),
+          expires: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -60,6 +67,10 @@ export namespace KvRecord {
             }
             case 3: {
               obj.publisher = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.expires = reader.uint64()
               break
             }
             default: {
@@ -98,6 +109,13 @@ export namespace KvRecord {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.expires`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -125,6 +143,11 @@ export namespace KvRecord {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface KvRecordExpiresFieldEvent {
+    field: '$.expires'
+    value: bigint
+  }
+
   export function encode (obj: Partial<KvRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, KvRecord.codec())
   }
@@ -133,7 +156,7 @@ export namespace KvRecord {
     return decodeMessage(buf, KvRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KvRecord>): Generator<KvRecordValueFieldEvent | KvRecordSeqFieldEvent | KvRecordPublisherFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KvRecord>): Generator<KvRecordValueFieldEvent | KvRecordSeqFieldEvent | KvRecordPublisherFieldEvent | KvRecordExpiresFieldEvent> {
     return streamMessage(buf, KvRecord.codec(), opts)
   }
 }

@@ -23,3 +23,11 @@ export const MAX_PUBLISHER_BYTES = 128
 
 /** Largest encoded KvRecord: a full value plus its framing, seq and publisher. */
 export const MAX_RECORD_BYTES = MAX_VALUE_BYTES + 1024
+
+const hour = 60 * 60 * 1000
+
+/** Longest lifetime of a record: its `expires` is at most this far after its last publication (48 h). */
+export const MAX_TTL_MS = 48 * hour
+
+/** How far ahead of this peer's clock a publisher's clock may run: an `expires` up to `MAX_TTL_MS` plus this is accepted (10 minutes). */
+export const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000

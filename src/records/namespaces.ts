@@ -1,3 +1,4 @@
+import { decodeKvRecord } from './kv-record-codec.js'
 import { KV_NAMESPACE } from './limits.js'
 import { selectKvRecord } from './selector.js'
 import { validateKvRecord } from './validator.js'
@@ -8,9 +9,9 @@ import type { Selectors, Validators } from '@libp2p/kad-dht'
  * `/<namespace>/...` only when its namespace is listed here. A signed `/kvs`
  * namespace will be another row.
  */
-const NAMESPACES = {
-  [KV_NAMESPACE]: { validate: validateKvRecord, select: selectKvRecord }
-} as const
+const NAMESPACES: Record<string, { validate(dhtKey: Uint8Array, value: Uint8Array): void, select: typeof selectKvRecord, expires(value: Uint8Array): number }> = {
+  [KV_NAMESPACE]: { validate: (dhtKey, value) => { validateKvRecord(dhtKey, value) }, select: selectKvRecord, expires: (value) => Number(decodeKvRecord(value).expires) }
+}
 
 /** The namespace of a DHT key: `kv` for `/kv/...`, '' when there is none. */
 export function namespaceOf (dhtKey: Uint8Array): string {
@@ -26,3 +27,16 @@ export const recordValidators: Validators = Object.fromEntries(
 export const recordSelectors: Selectors = Object.fromEntries(
   Object.entries(NAMESPACES).map(([ns, { select }]) => [ns, select])
 )
+
+/**
+ * When the record `value` for `dhtKey` ends (Unix ms; 0 for none), by its
+ * namespace's format. Throws for a key outside the namespaces or a value
+ * that does not decode.
+ */
+export function recordExpiry (dhtKey: Uint8Array, value: Uint8Array): number {
+  const namespace = NAMESPACES[namespaceOf(dhtKey)]
+  if (namespace == null) {
+    throw new TypeError(`no record namespace for ${new TextDecoder().decode(dhtKey.subarray(0, 64))}`)
+  }
+  return namespace.expires(value)
+}

@@ -7,14 +7,15 @@ import type { KvRecord } from './kv-record.js'
 /**
  * Orders two records: positive when `a` is better than `b`. The highest `seq`
  * wins; on equal `seq` the lexicographically greater `value` bytes win; on
- * equal values the greater `publisher` bytes win. Zero means the records are
- * identical.
+ * equal values the greater `publisher` bytes win; on equal publishers the
+ * later `expires` (a republished copy). Zero means the records are identical.
  */
 export function compareKvRecords (a: KvRecordFields, b: KvRecordFields): number {
   if (a.seq !== b.seq) {
     return a.seq > b.seq ? 1 : -1
   }
-  return uint8ArrayCompare(a.value, b.value) || uint8ArrayCompare(a.publisher, b.publisher)
+  return uint8ArrayCompare(a.value, b.value) || uint8ArrayCompare(a.publisher, b.publisher) ||
+    (a.expires === b.expires ? 0 : a.expires > b.expires ? 1 : -1)
 }
 
 /**

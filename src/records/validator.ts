@@ -1,18 +1,22 @@
-import { decodeKvRecord } from './kv-record-codec.js'
+import { checkLifetime, decodeKvRecord } from './kv-record-codec.js'
 import { fromDhtKey } from './kv-key.js'
 import type { KvRecord } from './kv-record.js'
 
 /**
- * The `/kv` validator: the DHT key is `/kv/` + 1–256 bytes of UTF-8 and the
- * value is a canonical `KvRecord` within the limits. Throws an
- * `InvalidKeyError`, `InvalidRecordError` or `ValueTooLargeError` otherwise.
- * Matches the `ValidateFn` of @libp2p/kad-dht.
+ * The `/kv` validator (docs/records.md): the format rules of
+ * `parseKvRecord` and the lifetime rule at the clock `now` (Unix ms). Throws
+ * an `InvalidKeyError`, `InvalidRecordError`, `ExpiredRecordError` or
+ * `ValueTooLargeError` otherwise. Matches the `ValidateFn` of @libp2p/kad-dht.
  */
-export function validateKvRecord (dhtKey: Uint8Array, value: Uint8Array): void {
-  parseKvRecord(dhtKey, value)
+export function validateKvRecord (dhtKey: Uint8Array, value: Uint8Array, now = Date.now()): void {
+  checkLifetime(parseKvRecord(dhtKey, value).record, now)
 }
 
-/** Validates like `validateKvRecord` and returns the user key and the decoded record. */
+/**
+ * The format rules alone: the DHT key is `/kv/` + 1–256 bytes of UTF-8 and
+ * the value a canonical `KvRecord` within the limits. Returns the user key
+ * and the decoded record.
+ */
 export function parseKvRecord (dhtKey: Uint8Array, value: Uint8Array): { key: string, record: KvRecord } {
   const key = fromDhtKey(dhtKey)
   return { key, record: decodeKvRecord(value) }

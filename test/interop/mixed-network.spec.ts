@@ -1,12 +1,13 @@
 import { expect } from 'chai'
 import { decodeKvRecord, encodeKvRecord, toDhtKey } from '../../src/index.js'
 import { runCli } from '../helpers/cli.js'
+import { liveExpires } from '../helpers/records.js'
 import { eventually } from './helpers/eventually.js'
 import { runGo } from './helpers/go-peer.js'
-import { KadProbe } from './helpers/kad-probe.js'
+import { KadProbe } from '../helpers/kad-probe.js'
 import { startMixedNetwork } from './helpers/mixed-network.js'
 import { jsonOf } from './helpers/results.js'
-import { validationVectors } from './helpers/vectors.js'
+import { lifetimeVectorsNow, validationVectors } from './helpers/vectors.js'
 import type { ProcessResult } from '../helpers/cli.js'
 import type { MixedNetwork, NetworkPeer } from './helpers/mixed-network.js'
 import type { GetJson, PutJson } from './helpers/results.js'
@@ -59,7 +60,7 @@ describe('interop: 3 exper-dht and 3 go-libp2p peers, real processes on 127.0.0.
     expect(await holders('ts-client-go-peer', stored.seq)).to.have.length(stored.replicas)
 
     const got = jsonOf<GetJson>(await runCli(['get', 'ts-client-go-peer', '--peer', network.go[1].addr, '--json']))
-    expect(got).to.deep.equal({ key: 'ts-client-go-peer', value: 'from the TS client', seq: stored.seq })
+    expect(got).to.deep.equal({ key: 'ts-client-go-peer', value: 'from the TS client', seq: stored.seq, expires: stored.expires })
     expect((await runCli(['get', 'never-stored', '--peer', network.go[2].addr])).code).to.equal(3)
   })
 
@@ -69,7 +70,7 @@ describe('interop: 3 exper-dht and 3 go-libp2p peers, real processes on 127.0.0.
     expect(await holders('go-client-ts-peer', stored.seq)).to.have.length(stored.replicas)
 
     const got = jsonOf<GetJson>(await runGo(['get', 'go-client-ts-peer', '--peer', network.ts[1].addr, '--json']))
-    expect(got).to.deep.equal({ key: 'go-client-ts-peer', value: 'from the Go client', seq: stored.seq })
+    expect(got).to.deep.equal({ key: 'go-client-ts-peer', value: 'from the Go client', seq: stored.seq, expires: stored.expires })
     const missing = await runGo(['get', 'never-stored', '--peer', network.ts[2].addr])
     expect(missing.code, missing.stderr).to.equal(3)
   })
@@ -90,8 +91,8 @@ describe('interop: 3 exper-dht and 3 go-libp2p peers, real processes on 127.0.0.
   it('each side prefers the newer record held only by the other side to the older one it holds itself', async () => {
     for (const [reader, others] of [[network.go[0], network.ts], [network.ts[0], network.go]] as const) {
       const key = toDhtKey(`newer-elsewhere-${reader.kind}`)
-      const older = encodeKvRecord({ value: bytes('older, held by the reader'), seq: 100n, publisher: new Uint8Array() })
-      const newer = encodeKvRecord({ value: bytes('newer, held by the other side'), seq: 101n, publisher: new Uint8Array() })
+      const older = encodeKvRecord({ value: bytes('older, held by the reader'), seq: 100n, publisher: new Uint8Array(), expires: liveExpires() })
+      const newer = encodeKvRecord({ value: bytes('newer, held by the other side'), seq: 101n, publisher: new Uint8Array(), expires: liveExpires() })
       expect(await probe.putValue(reader.addr, key, older)).to.equal(true)
       for (const other of others) {
         expect(await probe.putValue(other.addr, key, newer)).to.equal(true)
@@ -101,9 +102,9 @@ describe('interop: 3 exper-dht and 3 go-libp2p peers, real processes on 127.0.0.
     }
   })
 
-  describe('malformed records (every invalid case of the shared vectors)', () => {
-    const invalid = validationVectors().filter((vector) => !vector.valid)
-    const valid = validationVectors().find((vector) => vector.name === 'minimal valid record')!
+  describe('malformed records (every invalid case of the shared vectors) and records past their lifetime', () => {
+    const invalid = [...validationVectors().filter((vector) => !vector.valid), ...lifetimeVectorsNow().filter((vector) => !vector.valid)]
+    const valid = lifetimeVectorsNow().find((vector) => vector.valid)!
 
     it('pushed by exper-dht (raw PUT_VALUE) are refused by the Go peers: not stored, not served', async () => {
       for (const [i, vector] of invalid.entries()) {

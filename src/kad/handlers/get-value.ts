@@ -1,7 +1,7 @@
 import { closerPeers } from './closer-peers.js'
 import type { CloserPeersContext } from './closer-peers.js'
 import type { Message } from '../kad-message.js'
-import type { RecordStore } from '../record-store.js'
+import type { RecordStore } from '../store/record-store.js'
 import type { PeerId } from '@libp2p/interface'
 
 /** GET_VALUE: the record held for the key, if any, and the peers closest to it. */

@@ -1,15 +1,17 @@
 import { Libp2pRecord } from '@libp2p/record'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import type { Message } from '../kad-message.js'
-import type { RecordStore } from '../record-store.js'
+import type { RecordStore } from '../store/record-store.js'
+import type { PeerId } from '@libp2p/interface'
 
 /**
- * PUT_VALUE: stores the record when it is valid, for the key of the request
- * and not older than the one held, and echoes the request as acknowledgement;
- * throws otherwise (the stream is then reset and the sender does not count
- * this peer as a replica).
+ * PUT_VALUE: stores the record (charged to the sender) when it is valid,
+ * live, for the key of the request, not older than the one held and within
+ * the store's limits, and echoes the request as acknowledgement; throws
+ * otherwise (the stream is then reset and the sender does not count this
+ * peer as a replica: a refused record is never echoed).
  */
-export async function handlePutValue (records: RecordStore, request: Message): Promise<Message> {
+export async function handlePutValue (records: RecordStore, from: PeerId, request: Message): Promise<Message> {
   if (request.key == null || request.record == null) {
     throw new TypeError('PUT_VALUE without a key or a record')
   }
@@ -17,6 +19,6 @@ export async function handlePutValue (records: RecordStore, request: Message): P
   if (!uint8ArrayEquals(record.key, request.key)) {
     throw new TypeError('PUT_VALUE whose record is for another key')
   }
-  await records.put(record.key, record.value)
+  await records.put(record.key, record.value, { from: from.toString() })
   return request
 }

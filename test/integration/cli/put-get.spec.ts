@@ -35,16 +35,31 @@ describe('exper-dht put / get (real processes)', () => {
   it('put through the first peer, get through the third: the same text', async () => {
     const put = await runCli(['put', 'greeting', 'hello, world', '--peer', addrs[0], '--json'])
     expect(put.code, put.stderr).to.equal(0)
-    const stored = JSON.parse(put.stdout) as { key: string, replicas: number, seq: number }
+    const stored = JSON.parse(put.stdout) as { key: string, replicas: number, seq: number, expires: number }
     expect(stored.key).to.equal('greeting')
     expect(stored.replicas).to.equal(3)
     expect(stored.seq).to.be.a('number').above(0)
+    expect(stored.expires - Date.now(), 'a publication lives records.ttlMs (48 h)').to.be.within(47 * 3600_000, 48 * 3600_000)
 
     const get = await runCli(['get', 'greeting', '--peer', addrs[2]])
     expect(get.code, get.stderr).to.equal(0)
     expect(get.stdout).to.equal('hello, world')
     const json = await runCli(['get', 'greeting', '--peer', addrs[2], '--json'])
-    expect(JSON.parse(json.stdout)).to.deep.equal({ key: 'greeting', value: 'hello, world', seq: stored.seq })
+    expect(JSON.parse(json.stdout)).to.deep.equal({ key: 'greeting', value: 'hello, world', seq: stored.seq, expires: stored.expires })
+  })
+
+  it('put --ttl S: the record ends S seconds after the put (--json says when), and --ttl is checked', async () => {
+    const put = await runCli(['put', 'short-lived', 'soon gone', '--ttl', '600', '--peer', addrs[0], '--json'])
+    expect(put.code, put.stderr).to.equal(0)
+    const { expires } = JSON.parse(put.stdout) as { expires: number }
+    expect(expires - Date.now()).to.be.within(590_000, 600_000)
+    const got = JSON.parse((await runCli(['get', 'short-lived', '--peer', addrs[1], '--json'])).stdout) as { expires: number }
+    expect(got.expires).to.equal(expires)
+    for (const bad of ['0', '-5', '1.5', 'soon', '4294967296']) {
+      const refused = await runCli(['put', 'short-lived', 'x', '--ttl', bad, '--peer', addrs[0]])
+      expect(refused.code, bad).to.equal(2)
+      expect(refused.stderr, bad).to.match(/--ttl/)
+    }
   })
 
   it('a binary value from --file comes back byte for byte (stdout, --out and --json base64)', async () => {

@@ -11,6 +11,7 @@ import { MAX_KAD_MESSAGE_BYTES } from '../../../src/kad/constants.js'
 import { Message, MessageType } from '../../../src/kad/kad-message.js'
 import { KadRpcClient } from '../../../src/kad/rpc-client.js'
 import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
+import { liveExpires } from '../../helpers/records.js'
 import type { Peer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
@@ -81,7 +82,7 @@ describe('Kad RPC on long-lived streams', () => {
   it('answers request after request on one stream, as go-libp2p-kad-dht clients send them', async () => {
     const [a, b] = network.peers
     const key = toDhtKey('one-stream')
-    const record = new Uint8Array(new Libp2pRecord(key, encodeKvRecord({ value: bytes('v'), seq: 1n, publisher: new Uint8Array() }), new Date()).serialize())
+    const record = new Uint8Array(new Libp2pRecord(key, encodeKvRecord({ value: bytes('v'), seq: 1n, publisher: new Uint8Array(), expires: liveExpires() }), new Date()).serialize())
     const stream = await a.libp2p.dialProtocol(b.peerId, a.config.dht.protocol)
     const messages = pbStream(stream).pb(Message)
     const exchange = async (message: Partial<Message>): Promise<Message> => {

@@ -5,6 +5,7 @@ import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { NotFoundError, QuorumFailedError, StaleRecordError, encodeKvRecord, resolveConfig, toDhtKey } from '../../../src/index.js'
 import { Message, MessageType } from '../../../src/kad/kad-message.js'
 import { startNetwork, startPeer } from '../../helpers/peers.js'
+import { liveExpires } from '../../helpers/records.js'
 import type { Peer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
@@ -95,7 +96,7 @@ describe('a network of in-process peers', function () {
       expect(response).to.equal(undefined)
       expect(await target.getLocal('raw-invalid')).to.equal(undefined)
 
-      const valid = new Libp2pRecord(key, encodeKvRecord({ value: bytes('ok'), seq: 1n, publisher: new Uint8Array() }), new Date())
+      const valid = new Libp2pRecord(key, encodeKvRecord({ value: bytes('ok'), seq: 1n, publisher: new Uint8Array(), expires: liveExpires() }), new Date())
       const echoed = await sendKadMessage(sender, target, { type: MessageType.PUT_VALUE, key, record: new Uint8Array(valid.serialize()) })
       expect(echoed?.record).to.not.equal(undefined)
       expect(text((await target.getLocal('raw-invalid'))!.value)).to.equal('ok')

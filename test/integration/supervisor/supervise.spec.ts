@@ -6,7 +6,7 @@ import { PEER_KEY_FILE, decodeKvRecord, toDhtKey } from '../../../src/index.js'
 import { CliProcess, runCli } from '../../helpers/cli.js'
 import { alive, killSurvivors, waitUntilGone } from '../../helpers/processes.js'
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
-import { KadProbe } from '../../interop/helpers/kad-probe.js'
+import { KadProbe } from '../../helpers/kad-probe.js'
 import type { JsonEvent } from '../../helpers/cli.js'
 
 /** A peer as `peer-ready`, `peer-restarted` and `cluster-ready` report it. */

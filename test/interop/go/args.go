@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -113,5 +114,22 @@ func (s *seconds) Set(value string) error {
 		return errors.New("must be a number of seconds, more than 0 and at most 86400")
 	}
 	s.d = time.Duration(v * float64(time.Second))
+	return nil
+}
+
+// ttlSeconds is put's --ttl: a positive whole number of seconds that fits the
+// protocol's uint32 ttl field (as exper-dht's --ttl).
+type ttlSeconds struct{ s uint32 }
+
+func (t *ttlSeconds) String() string {
+	return strconv.FormatUint(uint64(t.s), 10)
+}
+
+func (t *ttlSeconds) Set(value string) error {
+	v, err := strconv.ParseUint(value, 10, 32)
+	if err != nil || v == 0 {
+		return fmt.Errorf("must be a whole number of seconds from 1 to %d", uint64(math.MaxUint32))
+	}
+	t.s = uint32(v)
 	return nil
 }

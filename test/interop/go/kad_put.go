@@ -58,7 +58,9 @@ func runKadPut(args []string) error {
 	if err != nil {
 		return err
 	}
-	(&output{json: *jsonOut}).print(result, fmt.Sprintf("stored: %t", result.Stored))
+	if err := (&output{json: *jsonOut}).print(result, fmt.Sprintf("stored: %t", result.Stored)); err != nil {
+		return err
+	}
 	if !result.Stored {
 		return fmt.Errorf("the peer did not store the record: %s", result.Error)
 	}

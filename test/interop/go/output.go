@@ -3,8 +3,15 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sync"
+)
+
+// stdout and stderr are where the commands write; tests replace them.
+var (
+	stdout io.Writer = os.Stdout
+	stderr io.Writer = os.Stderr
 )
 
 // output writes a command's results to stdout: human lines, or with --json
@@ -14,19 +21,32 @@ type output struct {
 	mu   sync.Mutex
 }
 
-// print writes v as a JSON line in JSON mode, human otherwise.
-func (o *output) print(v any, human string) {
+// print writes v as a JSON line in JSON mode, human otherwise, in one write.
+// It returns the write's error: a result that could not be printed must not
+// end its command with exit 0 (start's events ignore it).
+func (o *output) print(v any, human string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if !o.json {
-		fmt.Println(human)
-		return
+		return writeAll(stdout, []byte(human+"\n"))
 	}
 	line, err := json.Marshal(v)
 	if err != nil {
 		panic(fmt.Sprintf("encoding %T: %v", v, err))
 	}
-	_, _ = os.Stdout.Write(append(line, '\n'))
+	return writeAll(stdout, append(line, '\n'))
+}
+
+// writeAll writes b to w, or says why it could not.
+func writeAll(w io.Writer, b []byte) error {
+	n, err := w.Write(b)
+	if err == nil && n < len(b) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		return fmt.Errorf("writing the result to stdout: %w", err)
+	}
+	return nil
 }
 
 // jsonSeq is a seq for JSON, as exper-dht prints it: a number while a double

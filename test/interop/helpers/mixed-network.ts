@@ -17,8 +17,16 @@ export interface MixedNetwork {
   ts: NetworkPeer[]
   go: NetworkPeer[]
   all: NetworkPeer[]
+  /** Starts one more peer of `kind` joining through `bootstrap`, stopped with the others (not listed in `ts`, `go` or `all`). */
+  add(kind: NetworkPeer['kind'], bootstrap: NetworkPeer): Promise<NetworkPeer>
   /** Kills every process still running. */
   stop(): Promise<void>
+}
+
+/** Options of `startMixedNetwork`. */
+export interface MixedNetworkOptions {
+  /** A `--config FILE` for the exper-dht peers (e.g. a shorter replication interval). */
+  tsConfig?: string
 }
 
 /**
@@ -27,7 +35,7 @@ export interface MixedNetwork {
  * go 2 through exper-dht 0; exper-dht 1 and 2 through go 1 and go 2. Resolves
  * once every peer has printed its ready line (its routing table holds a peer).
  */
-export async function startMixedNetwork (): Promise<MixedNetwork> {
+export async function startMixedNetwork (options: MixedNetworkOptions = {}): Promise<MixedNetwork> {
   const ts: NetworkPeer[] = []
   const go: NetworkPeer[] = []
   const started: CliProcess[] = []
@@ -36,7 +44,7 @@ export async function startMixedNetwork (): Promise<MixedNetwork> {
   }
   const start = async (kind: NetworkPeer['kind'], bootstrap?: NetworkPeer): Promise<NetworkPeer> => {
     const args = ['start', '--listen', LOOPBACK_LISTEN, '--json', ...(bootstrap == null ? [] : ['--bootstrap', bootstrap.addr])]
-    const child = kind === 'go' ? startGo(args) : new CliProcess([...args, '--ephemeral'])
+    const child = kind === 'go' ? startGo(args) : new CliProcess([...args, '--ephemeral', ...(options.tsConfig == null ? [] : ['--config', options.tsConfig])])
     started.push(child)
     const ready = await child.waitForEvent('ready')
     return { kind, process: child, peerId: String(ready.peerId), addr: (ready.addrs as string[])[0] }
@@ -50,5 +58,5 @@ export async function startMixedNetwork (): Promise<MixedNetwork> {
     await stop()
     throw err
   }
-  return { ts, go, all: [...ts, ...go], stop }
+  return { ts, go, all: [...ts, ...go], add: start, stop }
 }

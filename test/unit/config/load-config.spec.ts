@@ -53,6 +53,24 @@ describe('configuration', () => {
     expect(resolveConfig({ dht: { refreshIntervalMs: 0 } }).dht.refreshIntervalMs).to.equal(0)
   })
 
+  it('holds the record lifecycle to what can work: republish before expiry, a lifetime within the protocol\'s, a share within the total', () => {
+    const defaults = defaultConfig().records
+    expect(defaults).to.deep.equal({
+      ttlMs: 172_800_000,
+      republishIntervalMs: 79_200_000,
+      replicateIntervalMs: 3_600_000,
+      expireIntervalMs: 300_000,
+      maxRecords: 65_536,
+      maxBytes: 64 * 1024 * 1024,
+      maxBytesPerPeer: 16 * 1024 * 1024
+    })
+    expect(() => resolveConfig({ records: { ttlMs: 1000, republishIntervalMs: 1000 } })).to.throw(ConfigError, /records\.republishIntervalMs: .*less than records\.ttlMs/)
+    expect(() => resolveConfig({ records: { ttlMs: 172_800_001 } })).to.throw(ConfigError, /records\.ttlMs: the longest record lifetime/)
+    expect(() => resolveConfig({ records: { maxBytesPerPeer: 1 << 30 } })).to.throw(ConfigError, /records\.maxBytesPerPeer/)
+    expect(() => resolveConfig({ records: { expireIntervalMs: 0 } })).to.throw(ConfigError, /records\.expireIntervalMs/)
+    expect(resolveConfig({ records: { ttlMs: 3000, republishIntervalMs: 1000, replicateIntervalMs: 0 } }).records).to.include({ ttlMs: 3000, republishIntervalMs: 1000, replicateIntervalMs: 0 })
+  })
+
   it('reports unreadable and malformed files', async () => {
     expect(() => loadConfigFile(join(dir, 'missing.json'))).to.throw(ConfigError, /cannot read/)
     const bad = join(dir, 'bad.json')

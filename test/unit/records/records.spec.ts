@@ -25,14 +25,14 @@ describe('records', () => {
 
   describe('codec', () => {
     it('round-trips a record', () => {
-      const record = { value: bytes('v'), seq: MAX_SEQ, publisher: bytes('p') }
+      const record = { value: bytes('v'), seq: MAX_SEQ, publisher: bytes('p'), expires: MAX_SEQ }
       const decoded = decodeKvRecord(encodeKvRecord(record))
       expect(decoded.seq).to.equal(MAX_SEQ)
       expect(uint8ArrayToString(decoded.value)).to.equal('v')
     })
 
     it('refuses to encode a value over 64 KiB', () => {
-      expect(() => encodeKvRecord({ value: new Uint8Array(MAX_VALUE_BYTES + 1), seq: 1n, publisher: new Uint8Array() }))
+      expect(() => encodeKvRecord({ value: new Uint8Array(MAX_VALUE_BYTES + 1), seq: 1n, publisher: new Uint8Array(), expires: 0n }))
         .to.throw(ValueTooLargeError, /65537 bytes/)
     })
 
@@ -44,7 +44,7 @@ describe('records', () => {
   describe('selection', () => {
     it('orders by seq, then value, then publisher', () => {
       const record = (value: string, seq: bigint, publisher = 'a'): KvRecordFields =>
-        ({ value: bytes(value), seq, publisher: bytes(publisher) })
+        ({ value: bytes(value), seq, publisher: bytes(publisher), expires: 0n })
       expect(compareKvRecords(record('a', 2n), record('z', 1n))).to.be.above(0)
       expect(compareKvRecords(record('a', 1n), record('b', 1n))).to.be.below(0)
       expect(compareKvRecords(record('a', 1n, 'b'), record('a', 1n, 'a'))).to.be.above(0)

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
-import { MAX_KEY_BYTES, MAX_PUBLISHER_BYTES, MAX_VALUE_BYTES, MIN_KEY_BYTES, KV_KEY_PREFIX, selectKvRecord, validateKvRecord } from '../../../src/index.js'
+import {
+  MAX_CLOCK_SKEW_MS, MAX_KEY_BYTES, MAX_PUBLISHER_BYTES, MAX_TTL_MS, MAX_VALUE_BYTES, MIN_KEY_BYTES, KV_KEY_PREFIX, parseKvRecord, selectKvRecord, validateKvRecord
+} from '../../../src/index.js'
 
 interface Vectors {
-  limits: { minKeyBytes: number, maxKeyBytes: number, maxValueBytes: number, maxPublisherBytes: number, keyPrefix: string }
+  limits: { minKeyBytes: number, maxKeyBytes: number, maxValueBytes: number, maxPublisherBytes: number, keyPrefix: string, maxTtlMs: number, maxClockSkewMs: number }
   validation: Array<{ name: string, key: string, record: string, valid: boolean, why: string }>
+  lifetime: Array<{ name: string, key: string, record: string, now: number, live: boolean, why: string }>
   selection: Array<{ name: string, key: string, records: string[], best: number, why: string }>
 }
 
@@ -19,7 +22,9 @@ describe('test/vectors/kv-records.json', () => {
       maxKeyBytes: MAX_KEY_BYTES,
       maxValueBytes: MAX_VALUE_BYTES,
       maxPublisherBytes: MAX_PUBLISHER_BYTES,
-      keyPrefix: KV_KEY_PREFIX
+      keyPrefix: KV_KEY_PREFIX,
+      maxTtlMs: MAX_TTL_MS,
+      maxClockSkewMs: MAX_CLOCK_SKEW_MS
     })
   })
 
@@ -28,11 +33,30 @@ describe('test/vectors/kv-records.json', () => {
     expect(vectors.validation.filter((c) => !c.valid)).to.have.length.above(3)
   })
 
-  describe('validation', () => {
+  it('has both live and expired lifetime cases', () => {
+    expect(vectors.lifetime.filter((c) => c.live)).to.have.length.above(2)
+    expect(vectors.lifetime.filter((c) => !c.live)).to.have.length.above(2)
+  })
+
+  describe('validation (the format rules)', () => {
     for (const vector of vectors.validation) {
       it(`${vector.valid ? 'accepts' : 'rejects'}: ${vector.name}`, () => {
-        const validate = (): void => { validateKvRecord(hex(vector.key), hex(vector.record)) }
+        const validate = (): void => { parseKvRecord(hex(vector.key), hex(vector.record)) }
         if (vector.valid) {
+          expect(validate).not.to.throw()
+        } else {
+          expect(validate).to.throw(Error)
+        }
+      })
+    }
+  })
+
+  describe('lifetime (the whole validator, at the case\'s clock)', () => {
+    for (const vector of vectors.lifetime) {
+      it(`${vector.live ? 'accepts' : 'rejects'}: ${vector.name}`, () => {
+        expect(() => { parseKvRecord(hex(vector.key), hex(vector.record)) }, 'valid by the format rules').not.to.throw()
+        const validate = (): void => { validateKvRecord(hex(vector.key), hex(vector.record), vector.now) }
+        if (vector.live) {
           expect(validate).not.to.throw()
         } else {
           expect(validate).to.throw(Error)

@@ -30,12 +30,15 @@ const (
 	StatusQuorumFailed   Status = 4
 	StatusTimeout        Status = 5
 	StatusInternal       Status = 6
+	// StatusStorageFull is an exper-dht peer's answer to a STORE it has no
+	// room for; the Go server never sends it, the client names it.
+	StatusStorageFull Status = 7
 )
 
 var statusNames = map[Status]string{
 	StatusOK: "OK", StatusNotFound: "NOT_FOUND", StatusInvalidRequest: "INVALID_REQUEST",
 	StatusTooLarge: "TOO_LARGE", StatusQuorumFailed: "QUORUM_FAILED", StatusTimeout: "TIMEOUT",
-	StatusInternal: "INTERNAL",
+	StatusInternal: "INTERNAL", StatusStorageFull: "STORAGE_FULL",
 }
 
 // String is the status's name in the .proto file.
@@ -48,19 +51,27 @@ func (s Status) String() string {
 
 // Request is the message a client sends.
 type Request struct {
-	Type   RequestType
-	Key    string
-	Value  []byte
-	Quorum uint32
+	Type   RequestType // field 1
+	Key    string      // field 2
+	Value  []byte      // field 3, STORE only
+	Quorum uint32      // field 4, STORE only: 0 = the peer's default
+	// TTL (field 5, STORE only) is how many seconds the record should live;
+	// 0 (or a request without the field, from an older client) means the
+	// peer's default lifetime.
+	TTL uint32
 }
 
 // Response is the message a peer answers with.
 type Response struct {
-	Status   Status
-	Value    []byte
-	Seq      uint64
-	Replicas uint32
-	Error    string
+	Status   Status // field 1
+	Value    []byte // field 2, RETRIEVE + OK
+	Seq      uint64 // field 3
+	Replicas uint32 // field 4, STORE
+	Error    string // field 5, status != OK
+	// Expires (field 6) is when the record ends, Unix ms: for a STORE the
+	// record published, for a RETRIEVE the record returned. 0 when absent (a
+	// failure, or a peer that predates the field).
+	Expires uint64
 }
 
 // Marshal encodes r in proto3 (zero-valued fields omitted).
@@ -69,7 +80,8 @@ func (r Request) Marshal() []byte {
 	b = appendVarint(b, 1, uint64(int64(r.Type)))
 	b = appendBytes(b, 2, []byte(r.Key))
 	b = appendBytes(b, 3, r.Value)
-	return appendVarint(b, 4, uint64(r.Quorum))
+	b = appendVarint(b, 4, uint64(r.Quorum))
+	return appendVarint(b, 5, uint64(r.TTL))
 }
 
 // Marshal encodes r in proto3 (zero-valued fields omitted).
@@ -79,7 +91,8 @@ func (r Response) Marshal() []byte {
 	b = appendBytes(b, 2, r.Value)
 	b = appendVarint(b, 3, r.Seq)
 	b = appendVarint(b, 4, uint64(r.Replicas))
-	return appendBytes(b, 5, []byte(r.Error))
+	b = appendBytes(b, 5, []byte(r.Error))
+	return appendVarint(b, 6, r.Expires)
 }
 
 // UnmarshalRequest decodes a Request; unknown fields are skipped, as proto3 does.
@@ -98,6 +111,8 @@ func UnmarshalRequest(b []byte) (Request, error) {
 			r.Value, err = f.bytes()
 		case 4:
 			r.Quorum, err = f.uint32()
+		case 5:
+			r.TTL, err = f.uint32()
 		}
 		return err
 	})
@@ -122,6 +137,8 @@ func UnmarshalResponse(b []byte) (Response, error) {
 			r.Replicas, err = f.uint32()
 		case 5:
 			r.Error, err = f.string()
+		case 6:
+			r.Expires, err = f.uint64()
 		}
 		return err
 	})

@@ -24,12 +24,24 @@ func (e *QuorumError) Error() string {
 	return fmt.Sprintf("%d of the %d replicas required stored the record: %s", e.Replicas, e.Quorum, e.Reason)
 }
 
+// Stored is what a Backend's Store published.
+type Stored struct {
+	// Replicas counts the peers that stored the record, the serving one included.
+	Replicas int
+	// Seq is the seq the record was published with.
+	Seq uint64
+	// Expires is when the record published ends (Unix ms).
+	Expires uint64
+}
+
 // Backend does the DHT work of requests.
 type Backend interface {
-	// Store publishes value under the user key key on at least quorum peers
-	// and returns how many stored it and the seq published, or a *QuorumError.
-	Store(ctx context.Context, key string, value []byte, quorum int) (replicas int, seq uint64, err error)
-	// Retrieve returns the best record of the user key key, or ErrNotFound.
+	// Store publishes value under the user key key on at least quorum peers,
+	// to live for ttl (0: the backend's default lifetime), and says what it
+	// published, or returns a *QuorumError.
+	Store(ctx context.Context, key string, value []byte, quorum int, ttl time.Duration) (Stored, error)
+	// Retrieve returns the best live record of the user key key, or an error
+	// wrapping ErrNotFound.
 	Retrieve(ctx context.Context, key string) (kvrecord.Record, error)
 }
 
@@ -104,7 +116,9 @@ func (s *Server) store(ctx context.Context, req Request) Response {
 	if quorum == 0 {
 		quorum = DefaultQuorum
 	}
-	replicas, seq, err := s.backend.Store(ctx, req.Key, req.Value, quorum)
+	// ttl is seconds in a uint32 (at most ~136 years), within a Duration's range
+	ttl := time.Duration(req.TTL) * time.Second
+	stored, err := s.backend.Store(ctx, req.Key, req.Value, quorum, ttl)
 	var quorumErr *QuorumError
 	switch {
 	case errors.As(err, &quorumErr):
@@ -114,7 +128,7 @@ func (s *Server) store(ctx context.Context, req Request) Response {
 	case err != nil:
 		return backendFailure(ctx, err)
 	}
-	return Response{Status: StatusOK, Seq: seq, Replicas: uint32(replicas)}
+	return Response{Status: StatusOK, Seq: stored.Seq, Replicas: uint32(stored.Replicas), Expires: stored.Expires}
 }
 
 func (s *Server) retrieve(ctx context.Context, key string) Response {
@@ -125,7 +139,7 @@ func (s *Server) retrieve(ctx context.Context, key string) Response {
 	case err != nil:
 		return backendFailure(ctx, err)
 	}
-	return Response{Status: StatusOK, Value: r.Value, Seq: r.Seq}
+	return Response{Status: StatusOK, Value: r.Value, Seq: r.Seq, Expires: r.Expires}
 }
 
 func backendFailure(ctx context.Context, err error) Response {

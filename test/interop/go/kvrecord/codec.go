@@ -13,6 +13,7 @@ const (
 	fieldValue     protowire.Number = 1
 	fieldSeq       protowire.Number = 2
 	fieldPublisher protowire.Number = 3
+	fieldExpires   protowire.Number = 4
 )
 
 // Record is a decoded KvRecord.
@@ -23,6 +24,9 @@ type Record struct {
 	Seq uint64
 	// Publisher holds the peer id bytes (multihash) of the publisher; informational.
 	Publisher []byte
+	// Expires is when the record ends, Unix time in ms; 0 (absent) is never
+	// live. See Live for the lifetime rule.
+	Expires uint64
 }
 
 // Encode returns the canonical proto3 encoding of r: fields in field-number
@@ -41,13 +45,18 @@ func Encode(r Record) []byte {
 		b = protowire.AppendTag(b, fieldPublisher, protowire.BytesType)
 		b = protowire.AppendBytes(b, r.Publisher)
 	}
+	if r.Expires != 0 {
+		b = protowire.AppendTag(b, fieldExpires, protowire.VarintType)
+		b = protowire.AppendVarint(b, r.Expires)
+	}
 	return b
 }
 
 // Decode decodes a KvRecord and enforces every rule of the format: the bytes
 // must decode, stay within the size limits, and be the canonical encoding of
 // what they decode to (so every implementation agrees on validity byte for
-// byte). The error says which rule failed.
+// byte). The error says which rule failed. It does not check the lifetime
+// rule (Live), which needs a clock.
 func Decode(b []byte) (Record, error) {
 	if len(b) > MaxRecordBytes {
 		return Record{}, fmt.Errorf("record has %d bytes; the limit is %d", len(b), MaxRecordBytes)
@@ -94,7 +103,9 @@ func decodeFields(b []byte) (Record, error) {
 			r.Seq, n = protowire.ConsumeVarint(b)
 		case num == fieldPublisher && typ == protowire.BytesType:
 			r.Publisher, n = protowire.ConsumeBytes(b)
-		case num >= fieldValue && num <= fieldPublisher:
+		case num == fieldExpires && typ == protowire.VarintType:
+			r.Expires, n = protowire.ConsumeVarint(b)
+		case num >= fieldValue && num <= fieldExpires:
 			return Record{}, fmt.Errorf("field %d has the wrong wire type %d", num, typ)
 		default:
 			return Record{}, fmt.Errorf("unknown field %d", num)

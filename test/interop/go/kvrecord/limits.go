@@ -3,6 +3,8 @@
 // validator and selector that go-libp2p-kad-dht runs for the "kv" namespace.
 package kvrecord
 
+import "time"
+
 // The limits of the /kv record format; every implementation uses the same
 // numbers (src/records/limits.ts), and test/vectors/kv-records.json exercises them.
 const (
@@ -20,4 +22,16 @@ const (
 	MaxPublisherBytes = 128
 	// MaxRecordBytes is the largest encoded KvRecord, checked before decoding.
 	MaxRecordBytes = MaxValueBytes + 1024
+	// MaxTTLMs is the longest lifetime of a record, in ms (48 hours,
+	// MAX_TTL_MS): its expires is at most this far after its last publication.
+	MaxTTLMs = 172_800_000
+	// MaxClockSkewMs is how far ahead of the checking peer's clock a
+	// publisher's clock may run, in ms (10 minutes, MAX_CLOCK_SKEW_MS): an
+	// expires up to now + MaxTTLMs + MaxClockSkewMs is accepted.
+	MaxClockSkewMs = 600_000
+	// MaxTTL is MaxTTLMs as a duration (48 h): the default and the longest
+	// lifetime this peer gives the records it publishes.
+	MaxTTL = MaxTTLMs * time.Millisecond
+	// MaxClockSkew is MaxClockSkewMs as a duration (10 min).
+	MaxClockSkew = MaxClockSkewMs * time.Millisecond
 )

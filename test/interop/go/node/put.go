@@ -25,6 +25,8 @@ type PutResult struct {
 	Targets int
 	// Seq is the seq the record was published with.
 	Seq uint64
+	// Expires is when the record published ends (Unix ms).
+	Expires uint64
 }
 
 // Replicas counts the peers that stored the record, this one included.
@@ -35,21 +37,30 @@ func (r PutResult) Replicas() int {
 	return r.Remote
 }
 
-// Put publishes value under the user key key: a KvRecord with the next seq
-// and this peer as publisher, stored here and sent as PUT_VALUE to the k peers
-// closest to the key. go-libp2p-kad-dht's PutValue does not say which peers
-// stored it, so Put sends the PUT_VALUEs itself and counts only the peers that
-// echoed the record.
-func (n *Node) Put(ctx context.Context, key string, value []byte) (PutResult, error) {
+// Put publishes value under the user key key: a KvRecord with the next seq,
+// this peer as publisher and expires = now + ttl (kvrecord.ExpiresAt: ttl is
+// capped at kvrecord.MaxTTL, 48 h, and 0 means that default lifetime), stored
+// here and sent as PUT_VALUE to the k peers closest to the key.
+// go-libp2p-kad-dht's PutValue does not say which peers stored it, so Put
+// sends the PUT_VALUEs itself and counts only the peers that echoed the
+// record.
+//
+// The record is published once: like go-libp2p-kad-dht, whose PutValue
+// neither republishes nor re-replicates values, this peer never sends it
+// again, so every copy ends at its expires unless someone puts the key anew
+// (exper-dht peers republish the records they published; this one does not).
+func (n *Node) Put(ctx context.Context, key string, value []byte, ttl time.Duration) (PutResult, error) {
 	dhtKey := kvrecord.DHTKey(key)
 	seq, err := n.nextSeq(ctx, dhtKey)
 	if err != nil {
 		return PutResult{}, err
 	}
-	rec := record.MakePutRecord(dhtKey, kvrecord.Encode(kvrecord.Record{Value: value, Seq: seq, Publisher: []byte(n.Host.ID())}))
-	rec.TimeReceived = time.Now().UTC().Format(time.RFC3339Nano)
+	now := time.Now()
+	kv := kvrecord.Record{Value: value, Seq: seq, Publisher: []byte(n.Host.ID()), Expires: kvrecord.ExpiresAt(now, ttl)}
+	rec := record.MakePutRecord(dhtKey, kvrecord.Encode(kv))
+	rec.TimeReceived = now.UTC().Format(time.RFC3339Nano)
 
-	result := PutResult{Seq: seq}
+	result := PutResult{Seq: seq, Expires: kv.Expires}
 	result.Local = n.values.Put(ctx, dhtKey, rec) == nil
 	if n.DHT.RoutingTable().Size() == 0 {
 		return result, nil
@@ -95,23 +106,24 @@ func (n *Node) nextSeq(ctx context.Context, dhtKey string) (uint64, error) {
 	return r.Seq + 1, nil
 }
 
-// Store is Put for the kv protocol: a *kvproto.QuorumError when fewer than
-// quorum peers stored the record.
-func (n *Node) Store(ctx context.Context, key string, value []byte, quorum int) (int, uint64, error) {
-	result, err := n.Put(ctx, key, value)
+// Store is Put for the kv protocol (a STORE's ttl, 0 for the default
+// lifetime): a *kvproto.QuorumError when fewer than quorum peers stored the
+// record.
+func (n *Node) Store(ctx context.Context, key string, value []byte, quorum int, ttl time.Duration) (kvproto.Stored, error) {
+	result, err := n.Put(ctx, key, value, ttl)
 	if err != nil {
-		return 0, 0, err
+		return kvproto.Stored{}, err
 	}
 	if result.Replicas() < quorum {
 		local := "this peer did not store it"
 		if result.Local {
 			local = "this peer stored it"
 		}
-		return 0, 0, &kvproto.QuorumError{
+		return kvproto.Stored{}, &kvproto.QuorumError{
 			Replicas: result.Replicas(),
 			Quorum:   quorum,
 			Reason:   fmt.Sprintf("%s and %d of %d remote peers did", local, result.Remote, result.Targets),
 		}
 	}
-	return result.Replicas(), result.Seq, nil
+	return kvproto.Stored{Replicas: result.Replicas(), Seq: result.Seq, Expires: result.Expires}, nil
 }

@@ -5,9 +5,9 @@ import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
-import { Message, MessageType } from '../../../src/kad/kad-message.js'
-import { startPeer } from '../../helpers/peers.js'
-import type { Peer } from '../../../src/index.js'
+import { Message, MessageType } from '../../src/kad/kad-message.js'
+import { startPeer } from './peers.js'
+import type { Peer } from '../../src/index.js'
 
 /**
  * A FIND_NODE key that is no peer id: both implementations then answer with

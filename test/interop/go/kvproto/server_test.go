@@ -1,0 +1,96 @@
+package kvproto
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"exper-dht/interop/kvrecord"
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
+)
+
+// fakeBackend records the STOREs it gets and serves one record.
+type fakeBackend struct {
+	mu     sync.Mutex
+	ttls   []time.Duration
+	record *kvrecord.Record
+}
+
+func (b *fakeBackend) Store(_ context.Context, _ string, _ []byte, _ int, ttl time.Duration) (Stored, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.ttls = append(b.ttls, ttl)
+	return Stored{Replicas: 1, Seq: 42, Expires: 1_767_225_600_000 + uint64(ttl.Milliseconds())}, nil
+}
+
+func (b *fakeBackend) Retrieve(context.Context, string) (kvrecord.Record, error) {
+	if b.record == nil {
+		return kvrecord.Record{}, ErrNotFound
+	}
+	return *b.record, nil
+}
+
+func newTestHost(t *testing.T, listen bool) host.Host {
+	t.Helper()
+	options := []libp2p.Option{libp2p.DisableMetrics(), libp2p.NoListenAddrs}
+	if listen {
+		options = []libp2p.Option{libp2p.DisableMetrics(), libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0")}
+	}
+	h, err := libp2p.New(options...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = h.Close() })
+	return h
+}
+
+func serve(t *testing.T, backend Backend) (Client, ma.Multiaddr) {
+	t.Helper()
+	server := newTestHost(t, true)
+	server.SetStreamHandler(ID, NewServer(backend).HandleStream)
+	addrs, err := peer.AddrInfoToP2pAddrs(&peer.AddrInfo{ID: server.ID(), Addrs: server.Addrs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Client{Host: newTestHost(t, false)}, addrs[0]
+}
+
+func TestServerPassesTheTTLAndAnswersTheExpires(t *testing.T) {
+	backend := &fakeBackend{}
+	client, addr := serve(t, backend)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	resp, err := client.Request(ctx, addr, Request{Type: Store, Key: "k", Value: []byte("v"), TTL: 60})
+	if err != nil || resp.Status != StatusOK || resp.Seq != 42 || resp.Expires != 1_767_225_600_000+60_000 {
+		t.Fatalf("STORE with ttl 60: got %+v, %v", resp, err)
+	}
+	// a STORE without field 5 (an older client) asks for the default lifetime
+	resp, err = client.Request(ctx, addr, Request{Type: Store, Key: "k", Value: []byte("v")})
+	if err != nil || resp.Status != StatusOK || resp.Expires != 1_767_225_600_000 {
+		t.Fatalf("STORE without ttl: got %+v, %v", resp, err)
+	}
+	if len(backend.ttls) != 2 || backend.ttls[0] != time.Minute || backend.ttls[1] != 0 {
+		t.Fatalf("the backend got the ttls %v, want [1m0s 0s]", backend.ttls)
+	}
+}
+
+func TestServerAnswersARetrieveWithTheRecordsExpires(t *testing.T) {
+	backend := &fakeBackend{record: &kvrecord.Record{Value: []byte("v"), Seq: 7, Expires: 1_767_225_600_000}}
+	client, addr := serve(t, backend)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	found, err := client.Retrieve(ctx, addr, "k")
+	if err != nil || string(found.Value) != "v" || found.Seq != 7 || found.Expires != 1_767_225_600_000 {
+		t.Fatalf("got %+v, %v", found, err)
+	}
+	backend.record = nil
+	if _, err := client.Retrieve(ctx, addr, "k"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("got %v, want ErrNotFound", err)
+	}
+}
