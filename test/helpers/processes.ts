@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /** How often `waitUntilGone` looks (processes that are not our children cannot be awaited). */
@@ -18,6 +18,18 @@ export function isAlive (pid: number, marker: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * Every live process whose command line contains `marker`, this one aside:
+ * what a test started with the marker among its arguments (and what those
+ * processes started with it), including processes that are not its children.
+ */
+export function processesWith (marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && isAlive(pid, marker))
 }
 
 /** The pids among `pids` that are still alive (see `isAlive`). */
