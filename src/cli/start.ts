@@ -7,6 +7,14 @@ import { ExitCode } from './exit-codes.js'
 import { Output, printError } from './output.js'
 import type { Peer } from '../peer/index.js'
 
+/**
+ * A stop signal repeated this soon is the first one delivered twice, not a
+ * second Ctrl-C: a terminal's Ctrl-C (and systemd's stop, and pm2's tree
+ * kill) signals every process of the group, and `npm start`, whose shell
+ * execs the peer, forwards its own copy to it as well.
+ */
+const REPEATED_SIGNAL_WINDOW_MS = 1000
+
 interface StartFlags {
   listen?: string[]
   bootstrap?: string[]
@@ -114,11 +122,13 @@ function reportEvents (peer: Peer, output: Output): void {
  * datastore); the returned promise settles once it has stopped, and the
  * process then ends by itself. A watchdog (which does not keep the process
  * alive) exits with code 1 if that takes longer than `shutdownTimeoutMs`; a
- * second signal exits at once.
+ * second signal exits at once, unless it is the first one delivered again
+ * (within `REPEATED_SIGNAL_WINDOW_MS`).
  */
 async function stopOnRequest (peer: Peer, output: Output, supervised: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
     let stopping = false
+    let signalledAt = -Infinity
     const stop = (): void => {
       stopping = true
       setTimeout(() => {
@@ -137,9 +147,13 @@ async function stopOnRequest (peer: Peer, output: Output, supervised: boolean): 
     }
     const onSignal = (signal: NodeJS.Signals): void => {
       if (stopping) {
+        if (performance.now() - signalledAt < REPEATED_SIGNAL_WINDOW_MS) {
+          return
+        }
         printError(`${signal} again: exiting without a clean shutdown`)
         process.exit(ExitCode.ERROR)
       }
+      signalledAt = performance.now()
       output.event('stopping', { signal }, `${signal}: stopping`)
       stop()
     }

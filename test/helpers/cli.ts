@@ -34,11 +34,17 @@ export class CliProcess {
 
   private readonly stdoutChunks: Buffer[] = []
 
-  /** Spawns `exper-dht ARGS` (or `command ARGS`) with extra `env`; `stdin` (if given) is written to its stdin, which is then closed. */
-  constructor (args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string | Uint8Array, command: readonly string[] = EXPER_DHT_COMMAND) {
+  /**
+   * Spawns `exper-dht ARGS` (or `command ARGS`) with extra `env`; `stdin` (if
+   * given) is written to its stdin, which is then closed. `detached`: as the
+   * leader of a process group of its own, which a test can then signal as a
+   * whole (`process.kill(-pid)`), as a terminal's Ctrl-C does.
+   */
+  constructor (args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string | Uint8Array, command: readonly string[] = EXPER_DHT_COMMAND, { detached = false }: { detached?: boolean } = {}) {
     this.child = spawn(command[0], [...command.slice(1), ...args], {
       env: { ...process.env, ...env },
-      stdio: [stdin == null ? 'ignore' : 'pipe', 'pipe', 'pipe']
+      stdio: [stdin == null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      detached
     })
     if (stdin != null) {
       this.child.stdin!.end(stdin)

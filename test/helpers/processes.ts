@@ -32,6 +32,25 @@ export function processesWith (marker: string): number[] {
     .filter((pid) => pid !== process.pid && isAlive(pid, marker))
 }
 
+/** The processes `pid` started, and those they started, and so on (from /proc: parents as they are now). */
+export function descendants (pid: number): number[] {
+  const children = new Map<number, number[]>()
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)])
+    } catch {}
+  }
+  const found: number[] = []
+  for (let queue = [pid]; queue.length > 0;) {
+    const next = children.get(queue.shift()!) ?? []
+    found.push(...next)
+    queue.push(...next)
+  }
+  return found
+}
+
 /** The pids among `pids` that are still alive (see `isAlive`). */
 export function alive (pids: number[], marker: string): number[] {
   return pids.filter((pid) => isAlive(pid, marker))
