@@ -44,11 +44,11 @@ export const REPLICATION_NEW_PEERS_DELAY = 1 * second
 
 /**
  * A holder pushes a record to peers that entered the routing table only
- * when fewer than this many other known peers are nearer the key than it
- * (Kademlia §2.5 has only the nearest push; a few more cover a nearest one
- * that lacks the record).
+ * when fewer than this many other known peers are nearer the key than it:
+ * only the nearest, as in Kademlia §2.5 (a nearest one that lacks the
+ * record gets it from the periodic round, which sends to the nearest first).
  */
-export const REPLICATION_PUSHERS = 3
+export const REPLICATION_PUSHERS = 1
 
 /** How often the published list is looked through for records due for republishing (at most; less with a shorter republish interval). */
 export const REPUBLISH_CHECK_INTERVAL = 60 * second

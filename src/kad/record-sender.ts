@@ -13,6 +13,8 @@ export interface RecordSenderCounters {
   stored: number
   /** Requests not sent because `maxQueued` were already waiting. */
   dropped: number
+  /** Requests not sent because `shouldSend` said no when their turn came (e.g. the peer had left the routing table). */
+  skipped: number
 }
 
 /** Options of `RecordSender`. */
@@ -21,6 +23,8 @@ export interface RecordSenderInit {
   concurrency: number
   /** Requests waiting at most; more are dropped (and counted). */
   maxQueued: number
+  /** Asked when a request's turn comes; false skips it. @default always true */
+  shouldSend?(peer: PeerId): boolean
 }
 
 /**
@@ -30,13 +34,15 @@ export interface RecordSenderInit {
  * counts what it sent.
  */
 export class RecordSender {
-  readonly counters: RecordSenderCounters = { messages: 0, bytes: 0, stored: 0, dropped: 0 }
+  readonly counters: RecordSenderCounters = { messages: 0, bytes: 0, stored: 0, dropped: 0, skipped: 0 }
   private readonly queue: Queue<boolean>
   private readonly maxQueued: number
+  private readonly shouldSend: (peer: PeerId) => boolean
 
   constructor (private readonly engine: KadEngine, init: RecordSenderInit) {
     this.queue = new Queue({ concurrency: init.concurrency })
     this.maxQueued = init.maxQueued
+    this.shouldSend = init.shouldSend ?? (() => true)
   }
 
   /** Requests waiting or in flight. */
@@ -69,6 +75,10 @@ export class RecordSender {
   private async enqueue (peer: PeerId, key: Uint8Array, value: Uint8Array, options: AbortOptions): Promise<boolean> {
     try {
       return await this.queue.add(async () => {
+        if (!this.shouldSend(peer)) {
+          this.counters.skipped++
+          return false
+        }
         const record = encodeKadRecord(key, value)
         this.counters.messages++
         this.counters.bytes += record.byteLength

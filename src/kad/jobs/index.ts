@@ -58,7 +58,8 @@ export class LifecycleJobs {
 
   constructor (init: LifecycleJobsInit, events: LifecycleJobEvents) {
     const failed = (job: string) => ({ onError: (error: Error) => { events.failed(job, error) } })
-    this.sender = new RecordSender(init.engine, { concurrency: REPLICATION_CONCURRENCY, maxQueued: REPLICATION_MAX_QUEUED })
+    // a peer that left the routing table while its copy waited (it failed twice) is not sent to
+    this.sender = new RecordSender(init.engine, { concurrency: REPLICATION_CONCURRENCY, maxQueued: REPLICATION_MAX_QUEUED, shouldSend: (peer) => init.engine.routingTable.has(peer) })
     this.refresh = refreshJob(init.engine, init.refreshIntervalMs, events.refreshed, failed('refresh'))
     this.expire = expireJob(init.records, init.expireIntervalMs, events.expired, failed('expire'))
     if (init.storesRecords) {

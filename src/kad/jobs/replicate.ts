@@ -41,8 +41,12 @@ export interface ReplicateJobInit extends PeriodicJobOptions {
  * Replication by holders (Kademlia §2.5). Every `intervalMs` this peer
  * makes sure each record it holds is on the k closest peers of its key that
  * its routing table knows — no lookup per key — sending it to those not
- * known to hold this version; a record it received within the last
- * interval is skipped (its sender sent it to the others too). And when
+ * known to hold this version (when this peer is the nearest of them;
+ * otherwise to the nearest one only, see `targetsOf`); a
+ * record it received within the last interval is skipped (its sender sent
+ * it to the others too). A peer is known to hold a version once it sent it
+ * here or acknowledged it, and stays known when it leaves the routing table
+ * (it may come back with its records). And when
  * peers enter the routing table, the records whose k closest they are now
  * among are pushed to them, in one pass per batch, by this peer when it is
  * among the `pushers` nearest holders of the key (not by all k).
@@ -56,7 +60,6 @@ export class ReplicateJob {
   private readonly onAdd = (event: CustomEvent<PeerId>): void => { this.peerEntered(event.detail) }
   private readonly onRemove = (event: CustomEvent<PeerId>): void => {
     this.newcomers.delete(event.detail.toString())
-    this.init.records.forgetHolder(event.detail.toString())
   }
 
   constructor (private readonly init: ReplicateJobInit) {
@@ -104,10 +107,8 @@ export class ReplicateJob {
       if (!record.published && record.storedAt > now - this.init.intervalMs) {
         continue
       }
-      for (const peer of this.init.engine.routingTable.closestPeers(record.kadId, this.init.k)) {
-        if (!record.holders.includes(peer.toString())) {
-          await this.init.sender.send(peer, record.key, record.value, { signal, wait: true })
-        }
+      for (const peer of this.targetsOf(record)) {
+        await this.init.sender.send(peer, record.key, record.value, { signal, wait: true })
       }
     }
     return this.finish('interval', records, before, started)
@@ -143,6 +144,25 @@ export class ReplicateJob {
       }
     }
     await this.finish('new-peers', records, before, started)
+  }
+
+  /**
+   * Where the periodic round sends `record`: when this peer is the nearest
+   * to its key of the k closest it knows, to every one of them not known to
+   * hold it; otherwise to the nearest one only, when it is not known to hold
+   * it — which, once it holds it, sends it on. Every holder sending to all k
+   * would cost k × k copies per record before the holders know each other.
+   */
+  private targetsOf (record: HeldRecord): PeerId[] {
+    const closest = this.init.engine.routingTable.closestPeers(record.kadId, this.init.k)
+    const self = this.init.engine.routingTable.selfKadId
+    const nearest = closest[0]
+    if (nearest == null) {
+      return []
+    }
+    const nearestKadId = peerKadId(nearest.toMultihash().bytes, nearest.toString())
+    const selfIsNearest = compareDistances(self, distancePrefix(self, record.kadId), nearestKadId, distancePrefix(nearestKadId, record.kadId), record.kadId) < 0
+    return (selfIsNearest ? closest : [nearest]).filter((peer) => !record.holders.includes(peer.toString()))
   }
 
   /** The peers of `batch` among the k closest to `record`'s key that lack it, when this peer is among the `pushers` nearest others to the key. */

@@ -172,15 +172,6 @@ export class DatastoreRecordStore implements RecordStore {
     }
   }
 
-  forgetHolder (peer: string): void {
-    for (const entry of this.entries.values()) {
-      const index = entry.holders.indexOf(peer)
-      if (index >= 0) {
-        entry.holders.splice(index, 1)
-      }
-    }
-  }
-
   async sweep (now = Date.now(), options?: AbortOptions): Promise<number> {
     const expired = [...this.entries.values()].filter((entry) => entry.expires <= now)
     for (const entry of expired) {

@@ -68,8 +68,6 @@ export interface RecordStore {
   remove(dhtKey: Uint8Array, options?: AbortOptions): Promise<void>
   /** Notes that `peer` holds the version `value` of `dhtKey` (it acknowledged or returned it). */
   addHolder(dhtKey: Uint8Array, value: Uint8Array, peer: string): void
-  /** Forgets `peer` as a holder of every record (it left the routing table). */
-  forgetHolder(peer: string): void
   /** The live records held. */
   records(now?: number): Iterable<HeldRecord>
   /** Bytes charged to `peer`. */
