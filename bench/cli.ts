@@ -7,9 +7,11 @@ import '../src/shim/promise-with-resolvers.js'
 import { writeFile } from 'node:fs/promises'
 import { Command, InvalidArgumentError } from 'commander'
 import { runBenchmark } from './benchmark.js'
-import { BenchUsageError, DEFAULT_OPTIONS, IMPLEMENTATIONS, parseImplementations, parsePeerCounts, parseSeconds, parseWholeNumber, validateOptions } from './options.js'
+import { BenchUsageError, DEFAULT_OPTIONS, IMPLEMENTATIONS, TURNOVER_DEFAULTS, parseImplementations, parsePeerCounts, parseSeconds, parseWholeNumber, validateOptions } from './options.js'
 import { prepareImplementation } from './prepare.js'
 import { formatReport } from './report.js'
+import { runTurnoverBenchmark } from './turnover/benchmark.js'
+import { formatTurnoverReport } from './turnover/report.js'
 import type { BenchOptions } from './options.js'
 
 /** Exit codes: as for every exper-dht command. */
@@ -46,16 +48,21 @@ function parseArguments (argv: string[]): BenchOptions {
     .option('--phase-timeout <s>', 'upper bound of the put phase and of the get phase, seconds', flag((t) => parseSeconds('--phase-timeout', t)), d.phaseTimeoutS)
     .option('--max-ops <n>', 'upper bound of the gets the load phase starts', flag((t) => parseWholeNumber('--max-ops', t, 1)), d.maxOps)
     .option('--rounds <n>', 'run the put, get and load phases this many times on the same peers, sampling RSS after each', flag((t) => parseWholeNumber('--rounds', t, 1, 100)), d.rounds)
+    .option('--turnover', `the turnover scenario instead ("records that last"): N/4 peers take the records, the rest join, the originals leave, 4 more are killed; exper and go, one process per peer, the first --peers (default ${TURNOVER_DEFAULTS.peers}), --records default ${TURNOVER_DEFAULTS.records}`, d.turnover)
+    .option('--replicate-interval <s>', 'with --turnover: records.replicateIntervalMs of the exper peers, seconds', flag((t) => parseSeconds('--replicate-interval', t)), d.replicateIntervalS)
     .exitOverride()
     .parse(argv)
   const o = program.opts()
+  const turnover = o.turnover === true
+  // --turnover has its own defaults where a flag was not given
+  const given = (name: string): boolean => program.getOptionValueSource(name) === 'cli'
   return validateOptions({
-    peers: o.peers,
-    records: o.records,
+    peers: turnover && !given('peers') ? [TURNOVER_DEFAULTS.peers] : o.peers,
+    records: turnover && !given('records') ? TURNOVER_DEFAULTS.records : o.records,
     valueSize: o.valueSize,
     concurrency: o.concurrency,
     durationS: o.duration,
-    impls: o.impl,
+    impls: turnover && !given('impl') ? [...TURNOVER_DEFAULTS.impls] : o.impl,
     processes: o.processes === true,
     seed: o.seed,
     jsonFile: o.json,
@@ -63,7 +70,9 @@ function parseArguments (argv: string[]): BenchOptions {
     readyTimeoutS: o.readyTimeout,
     phaseTimeoutS: o.phaseTimeout,
     maxOps: o.maxOps,
-    rounds: o.rounds
+    rounds: o.rounds,
+    turnover,
+    replicateIntervalS: o.replicateInterval
   })
 }
 
@@ -82,6 +91,15 @@ async function main (argv: string[]): Promise<number> {
     return EXIT_USAGE
   }
   const log = (line: string): void => { process.stderr.write(`bench: ${line}\n`) }
+  if (options.turnover) {
+    const report = await runTurnoverBenchmark(options, log, async (impl) => prepareImplementation(impl, log))
+    process.stdout.write(formatTurnoverReport(report))
+    if (options.jsonFile != null) {
+      await writeFile(options.jsonFile, JSON.stringify(report, null, 2) + '\n')
+      log(`report written to ${options.jsonFile}`)
+    }
+    return report.runs.some((run) => run.error != null) ? EXIT_ERROR : EXIT_OK
+  }
   const report = await runBenchmark(options, log, async (impl) => prepareImplementation(impl, log))
   process.stdout.write(formatReport(report))
   if (options.jsonFile != null) {

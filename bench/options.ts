@@ -55,6 +55,17 @@ export interface BenchOptions {
    * workload. The table shows the first round. @default 1
    */
   rounds: number
+  /**
+   * Runs the turnover scenario ("records that last") instead of the
+   * put/get/load phases: a quarter of N peers take the records, the rest
+   * join, then the originals leave and a few more are killed; records found
+   * after each step and the replication traffic. One OS process per peer,
+   * `exper` and `go` only, the first network size only. See bench/turnover/.
+   * @default false
+   */
+  turnover: boolean
+  /** `--turnover`: `records.replicateIntervalMs` of the exper peers, in seconds. @default 5 */
+  replicateIntervalS: number
 }
 
 /** The defaults of every option. */
@@ -70,8 +81,23 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   opTimeoutS: 30,
   phaseTimeoutS: 300,
   maxOps: 1_000_000,
-  rounds: 1
+  rounds: 1,
+  turnover: false,
+  replicateIntervalS: 5
 }
+
+/** What `--turnover` uses where the flag was not given (the other defaults are the benchmark's). */
+export const TURNOVER_DEFAULTS = {
+  peers: 50,
+  records: 40,
+  impls: ['exper', 'go'] as Implementation[]
+}
+
+/** Implementations the turnover scenario runs (one OS process per peer, driven through the kv protocol). */
+export const TURNOVER_IMPLEMENTATIONS: readonly Implementation[] = ['exper', 'go']
+
+/** The smallest network `--turnover` runs: one original, and new peers enough to kill some and keep one. */
+export const TURNOVER_MIN_PEERS = 4
 
 /**
  * The default ready timeout for `peers` peers: 30 s plus 1 s per peer, since
@@ -126,6 +152,9 @@ export function validateOptions (options: BenchOptions): BenchOptions {
   }
   if (options.peers.length === 0 || options.impls.length === 0) {
     throw new BenchUsageError('--peers and --impl need at least one value each')
+  }
+  if (options.turnover && options.peers[0] < TURNOVER_MIN_PEERS) {
+    throw new BenchUsageError(`--turnover needs at least ${TURNOVER_MIN_PEERS} peers, not ${options.peers[0]}`)
   }
   return options
 }

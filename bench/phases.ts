@@ -154,13 +154,14 @@ export async function runLoadPhase (cluster: BenchCluster, stored: readonly Benc
   return { ...result, concurrency: init.concurrency, opsPerSecond: round(result.ok / ((performance.now() - start) / 1000)) }
 }
 
-type Outcome<T> = { ok: true, ms: number, value: T } | { ok: false, ms: number, error: unknown }
+/** How one operation of `timed` ended. */
+export type Outcome<T> = { ok: true, ms: number, value: T } | { ok: false, ms: number, error: unknown }
 
 /**
  * Runs `operation` with a signal that aborts after `timeoutMs`, and gives up
  * on it then even if it ignores the signal.
  */
-async function timed<T> (operation: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<Outcome<T>> {
+export async function timed<T> (operation: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<Outcome<T>> {
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<never>((_resolve, reject) => {

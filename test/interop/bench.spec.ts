@@ -1,6 +1,8 @@
 import { expect } from 'chai'
 import { runBench, expectSaneRun } from '../helpers/bench.js'
 import { makeTempDir, removeDir } from '../helpers/temp-dir.js'
+import { expectCompleteTurnover } from '../helpers/turnover-checks.js'
+import type { TurnoverReport } from '../../bench/turnover/benchmark.js'
 
 describe('interop: npm run bench with the Go peer', function () {
   this.timeout(300_000)
@@ -27,5 +29,27 @@ describe('interop: npm run bench with the Go peer', function () {
     const [r] = run.report!.runs
     expect([r.impl, r.hosting, r.driver]).to.deep.equal(['go', 'processes', 'kv'])
     expectSaneRun(r, 3, 3)
+  })
+
+  it('runs the turnover scenario with Go processes next to exper, counting go-libp2p-kad-dht\'s corrections (--turnover)', async () => {
+    const run = await runBench(['--turnover', '--peers', '8', '--records', '5', '--impl', 'exper,go', '--replicate-interval', '2'], dir, 280_000)
+    expect(run.code, run.stderr).to.equal(0)
+    const report = run.report as unknown as TurnoverReport
+    expect(report.runs.map((r) => r.impl)).to.deep.equal(['exper', 'go'])
+    const [exper, go] = report.runs
+    expectCompleteTurnover(exper, 8, 5)
+    expectCompleteTurnover(go, 8, 5)
+    for (const step of exper.steps) {
+      expect(step, step.name).to.include({ found: 5, of: 5 })
+    }
+    // Go has no replication: its only record traffic is the correction after gets, which the new peers (lacking every record) get
+    const t = go.traffic!
+    expect(t.byKind.correction.messages).to.be.above(0)
+    expect(t.byKind.correction.bytes).to.be.above(t.byKind.correction.messages * 100)
+    expect([t.byKind.replicationInterval.messages, t.byKind.replicationNewPeers.messages, t.byKind.writeBack.messages]).to.deep.equal([0, 0, 0])
+    expect(report.ratios!.found.grown).to.be.a('number')
+    expect(report.ratios!.messagesPerRecordPerInterval).to.be.above(0)
+    expect(report.targets.map((target) => target.kind)).to.deep.equal(['must', 'aim'])
+    expect(run.stdout).to.match(/^\| go +\| 8 \(2 \+ 6\)/m)
   })
 })

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"exper-dht/interop/kvrecord"
 	"exper-dht/interop/node"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
@@ -51,6 +52,17 @@ type (
 		Attempt   int    `json:"attempt"`
 		RetryInMs int64  `json:"retryInMs"`
 		Error     string `json:"error"`
+	}
+	// correctionEvent: the DHT sent a PUT_VALUE of its own (go-libp2p-kad-dht's
+	// correction after a get, writing the best record back to a peer on the
+	// lookup path that lacked it). One per message; bytes: the encoded Kad
+	// record, as exper-dht's replicated and write-back events count them.
+	correctionEvent struct {
+		Event    string `json:"event"`
+		Index    *int   `json:"index,omitempty"`
+		Key      string `json:"key"`
+		Messages int    `json:"messages"`
+		Bytes    int    `json:"bytes"`
 	}
 	stoppingEvent struct {
 		Event  string `json:"event"`
@@ -130,7 +142,8 @@ func startNodes(flags startFlags, out *output) ([]*node.Node, error) {
 		if flags.peers > 0 {
 			index = &i
 		}
-		n, err := node.Start(node.Config{Listen: listen, Bootstrap: bootstrap, Reporter: reporter{out: out, index: index}})
+		r := reporter{out: out, index: index}
+		n, err := node.Start(node.Config{Listen: listen, Bootstrap: bootstrap, Reporter: r, OnPutValue: r.Corrected})
 		if err != nil {
 			closeNodes(nodes)
 			return nil, fmt.Errorf("starting node %d: %w", i, err)
@@ -217,6 +230,13 @@ type reporter struct {
 func (r reporter) Connected(addr ma.Multiaddr, id peer.ID) {
 	r.out.print(bootstrapConnectedEvent{Event: "bootstrap-connected", Index: r.index, Addr: addr.String(), PeerID: id.String()},
 		fmt.Sprintf("bootstrap peer %s connected", addr))
+}
+
+// Corrected prints a correction event for a PUT_VALUE the DHT sent.
+func (r reporter) Corrected(sent node.PutValueSent) {
+	key := strings.TrimPrefix(sent.Key, kvrecord.KeyPrefix)
+	r.out.print(correctionEvent{Event: "correction", Index: r.index, Key: key, Messages: 1, Bytes: sent.Bytes},
+		fmt.Sprintf("get of %q: wrote the best record back to a peer that lacked it (%d bytes)", key, sent.Bytes))
 }
 
 func (r reporter) Retrying(addr ma.Multiaddr, attempt int, retryIn time.Duration, err error) {

@@ -25,6 +25,9 @@ type Config struct {
 	Bootstrap []ma.Multiaddr
 	// Reporter receives bootstrap progress; nil reports nothing.
 	Reporter Reporter
+	// OnPutValue hears every PUT_VALUE the DHT itself sends (its correction
+	// after a GetValue; not this peer's own puts); nil hears nothing.
+	OnPutValue func(PutValueSent)
 }
 
 // Node is a running exper-dht peer: a host, its DHT (server mode, the /kv
@@ -51,7 +54,11 @@ func Start(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	store := dssync.MutexWrap(ds.NewMapDatastore())
-	d, err := dht.New(h, DHTOptions(store)...)
+	options := DHTOptions(store)
+	if cfg.OnPutValue != nil {
+		options = append(options, dht.WithCustomMessageSender(countingMessageSender(cfg.OnPutValue)))
+	}
+	d, err := dht.New(h, options...)
 	if err != nil {
 		_ = h.Close()
 		return nil, fmt.Errorf("starting the DHT: %w", err)
