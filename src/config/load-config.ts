@@ -8,6 +8,17 @@ import type { PeerConfig, PeerConfigOverrides } from './schema.js'
 /** Where the package's defaults live: config/default.json at the package root. */
 export const DEFAULT_CONFIG_URL = new URL('../../../config/default.json', import.meta.url)
 
+/** The package's package.json, at the package root. */
+const PACKAGE_JSON_URL = new URL('../../../package.json', import.meta.url)
+
+let version: string | undefined
+
+/** This package's version (package.json, read once). */
+export function packageVersion (): string {
+  version ??= String((readJson(PACKAGE_JSON_URL) as { version?: unknown }).version)
+  return version
+}
+
 /** Environment variable that overrides the configured data directory. */
 export const DATA_DIR_ENV = 'EXPER_DHT_HOME'
 

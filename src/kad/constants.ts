@@ -44,9 +44,9 @@ export const REPLICATION_NEW_PEERS_DELAY = 1 * second
 
 /**
  * A holder pushes a record to peers that entered the routing table only
- * when fewer than this many other known peers are nearer the key than it:
- * only the nearest, as in Kademlia §2.5 (a nearest one that lacks the
- * record gets it from the periodic round, which sends to the nearest first).
+ * when fewer than this many peers that replicate (and did not just enter)
+ * are nearer the key than it: only the nearest, as in Kademlia §2.5 (a
+ * nearest one that lacks the record gets it from the periodic round).
  */
 export const REPLICATION_PUSHERS = 1
 
@@ -58,3 +58,12 @@ export const WRITE_BACK_CONCURRENCY = 4
 
 /** Write-back requests waiting at most; a get that would queue more writes back to fewer peers (counted as dropped). */
 export const WRITE_BACK_MAX_QUEUED = 64
+
+/**
+ * The implementation name peers of this package give in identify (libp2p's
+ * `nodeInfo.name`, the start of their agent version, `exper-dht/<version>`):
+ * the peers known to replicate what they hold. Replication counts on the
+ * nearest of them to send a record on, never on a peer that does not
+ * replicate (go-libp2p-kad-dht does not).
+ */
+export const REPLICATING_AGENT_NAME = 'exper-dht'

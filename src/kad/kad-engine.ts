@@ -2,7 +2,7 @@ import { Libp2pRecord } from '@libp2p/record'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { namespaceOf } from '../records/index.js'
 import { AddressBook } from './address-book.js'
-import { ADDRESS_BOOK_CAPACITY, MAX_REFRESHED_BUCKETS } from './constants.js'
+import { ADDRESS_BOOK_CAPACITY, MAX_REFRESHED_BUCKETS, REPLICATING_AGENT_NAME } from './constants.js'
 import { feedKadDhtRoutingTable } from './kad-dht-routing.js'
 import { commonPrefixLength, compareDistances, distancePrefix, kadId, randomKeyInBucket } from './kad-id.js'
 import { MessageType } from './kad-message.js'
@@ -72,9 +72,14 @@ export class KadEngine {
   private readonly validators: Validators
   private readonly protocol: string
   private readonly serve: boolean
-  private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[], protocols: string[] }>): void => {
-    const { peerId, listenAddrs, protocols } = event.detail
+  /** Peers that identified as exper-dht (they replicate), oldest first; at most `ADDRESS_BOOK_CAPACITY`. */
+  private readonly replicators = new Set<string>()
+  private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[], protocols: string[], agentVersion?: string }>): void => {
+    const { peerId, listenAddrs, protocols, agentVersion } = event.detail
     this.addressBook.learn(peerId, listenAddrs, true)
+    if (isReplicatingAgent(agentVersion)) {
+      this.noteReplicator(peerId.toString())
+    }
     if (protocols.includes(this.protocol)) {
       this.routingTable.add(peerId)
     }
@@ -183,6 +188,23 @@ export class KadEngine {
     }
   }
 
+  /**
+   * Whether `peer` is known to replicate the records it holds: it
+   * identified as exper-dht. A peer this one never identified (or another
+   * implementation) is not counted on.
+   */
+  replicates (peer: PeerId): boolean {
+    return this.replicators.has(peer.toString())
+  }
+
+  private noteReplicator (id: string): void {
+    this.replicators.delete(id)
+    this.replicators.add(id)
+    if (this.replicators.size > ADDRESS_BOOK_CAPACITY) {
+      this.replicators.delete(this.replicators.values().next().value!)
+    }
+  }
+
   /** A routing-table peer with the addresses the address book holds for it. */
   lookupPeer (id: PeerId): LookupPeer {
     return { id, addrs: this.addressBook.get(id)?.multiaddrs }
@@ -279,3 +301,14 @@ export class KadEngine {
   }
 }
 
+
+/**
+ * Whether an identify agent version is that of a peer of this package,
+ * `exper-dht/<version> …` (`REPLICATING_AGENT_NAME`, then a version that
+ * starts with a digit): go-libp2p names a program by its module path, so the
+ * Go interop peer (module `exper-dht/interop`) is `exper-dht/interop`, and
+ * it does not replicate.
+ */
+export function isReplicatingAgent (agentVersion: string | undefined): boolean {
+  return agentVersion != null && agentVersion.startsWith(`${REPLICATING_AGENT_NAME}/`) && /^[0-9]/.test(agentVersion.slice(REPLICATING_AGENT_NAME.length + 1))
+}

@@ -3,6 +3,8 @@ import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { recordSelectors, recordValidators } from '../records/index.js'
 import { createBaseLibp2p } from './base-libp2p.js'
+import { packageVersion } from '../config/index.js'
+import { REPLICATING_AGENT_NAME } from '../kad/constants.js'
 import { DHT_DATASTORE_PREFIX } from '../kad/store/datastore-record-store.js'
 import type { PeerConfig } from '../config/index.js'
 import type { Identify } from '@libp2p/identify'
@@ -47,6 +49,8 @@ export interface Libp2pNodeInit {
  *   nodes, which never redial, stayed out of the network).
  * - identify does not run on every new connection by itself: `createPeer`
  *   skips the connections its Kad requests open (identify-connections.ts).
+ * - `nodeInfo`: identify tells other peers this is exper-dht (agent version
+ *   `exper-dht/<version> node/<version>`), which replicates what it holds.
  * - `connectionMonitor: { enabled: false }`: libp2p's monitor opens a ping
  *   stream on every connection every 10 s; a DHT peer holds many connections
  *   (a 50-peer network: ~1,200), which made this the largest idle CPU cost.
@@ -71,6 +75,7 @@ export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2
       addressDialTimeout: config.connections.dialTimeoutMs
     },
     connectionMonitor: { enabled: false },
+    nodeInfo: { name: REPLICATING_AGENT_NAME, version: packageVersion() },
     services: {
       identify: identify({ runOnConnectionOpen: false }),
       ping: ping(),

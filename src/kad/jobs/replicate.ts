@@ -41,15 +41,15 @@ export interface ReplicateJobInit extends PeriodicJobOptions {
  * Replication by holders (Kademlia §2.5). Every `intervalMs` this peer
  * makes sure each record it holds is on the k closest peers of its key that
  * its routing table knows — no lookup per key — sending it to those not
- * known to hold this version (when this peer is the nearest of them;
- * otherwise to the nearest one only, see `targetsOf`); a
+ * known to hold this version (when no peer that replicates is nearer;
+ * otherwise to the nearest such peer only, see `targetsOf`); a
  * record it received within the last interval is skipped (its sender sent
  * it to the others too). A peer is known to hold a version once it sent it
  * here or acknowledged it, and stays known when it leaves the routing table
  * (it may come back with its records). And when
  * peers enter the routing table, the records whose k closest they are now
- * among are pushed to them, in one pass per batch, by this peer when it is
- * among the `pushers` nearest holders of the key (not by all k).
+ * among are pushed to them, in one pass per batch, by this peer when fewer
+ * than `pushers` peers that replicate are nearer the key (not by all k).
  */
 export class ReplicateJob {
   private readonly periodic: PeriodicJob
@@ -147,30 +147,37 @@ export class ReplicateJob {
   }
 
   /**
-   * Where the periodic round sends `record`: when this peer is the nearest
-   * to its key of the k closest it knows, to every one of them not known to
-   * hold it; otherwise to the nearest one only, when it is not known to hold
-   * it — which, once it holds it, sends it on. Every holder sending to all k
-   * would cost k × k copies per record before the holders know each other.
+   * Where the periodic round sends `record`: when no peer of the k closest
+   * it knows that replicates (an exper-dht peer, `KadEngine.replicates`) is
+   * nearer the key than this one, to every one of them not known to hold
+   * it; otherwise to the nearest of those that replicate only, when it is
+   * not known to hold it — it sends the record on once it holds it. Every
+   * holder sending to all k would cost k × k copies per record before the
+   * holders know each other; a peer that does not replicate (go-libp2p-kad-dht
+   * does not) is never counted on to send it on.
    */
   private targetsOf (record: HeldRecord): PeerId[] {
     const closest = this.init.engine.routingTable.closestPeers(record.kadId, this.init.k)
-    const self = this.init.engine.routingTable.selfKadId
-    const nearest = closest[0]
-    if (nearest == null) {
-      return []
-    }
-    const nearestKadId = peerKadId(nearest.toMultihash().bytes, nearest.toString())
-    const selfIsNearest = compareDistances(self, distancePrefix(self, record.kadId), nearestKadId, distancePrefix(nearestKadId, record.kadId), record.kadId) < 0
-    return (selfIsNearest ? closest : [nearest]).filter((peer) => !record.holders.includes(peer.toString()))
+    const nearer = this.nearerThanSelf(record.kadId)
+    const relay = closest.find((peer) => nearer(peer) && this.init.engine.replicates(peer))
+    return (relay == null ? closest : [relay]).filter((peer) => !record.holders.includes(peer.toString()))
   }
 
-  /** The peers of `batch` among the k closest to `record`'s key that lack it, when this peer is among the `pushers` nearest others to the key. */
+  /** A test of whether a peer is nearer to the Kademlia id `target` than this one. */
+  private nearerThanSelf (target: Uint8Array): (peer: PeerId) => boolean {
+    const self = this.init.engine.routingTable.selfKadId
+    const selfPrefix = distancePrefix(self, target)
+    return (peer) => {
+      const kadId = peerKadId(peer.toMultihash().bytes, peer.toString())
+      return compareDistances(kadId, distancePrefix(kadId, target), self, selfPrefix, target) < 0
+    }
+  }
+
+  /** The peers of `batch` among the k closest to `record`'s key that lack it, when fewer than `pushers` peers that replicate and are not in `batch` are nearer the key than this one. */
   private newcomersToPush (record: HeldRecord, batch: Map<string, PeerId>): PeerId[] {
     const closest = this.init.engine.routingTable.closestPeers(record.kadId, this.init.k)
+    const nearer = this.nearerThanSelf(record.kadId)
     const targets: PeerId[] = []
-    const self = this.init.engine.routingTable.selfKadId
-    const selfPrefix = distancePrefix(self, record.kadId)
     let nearerOthers = 0
     for (const peer of closest) {
       const id = peer.toString()
@@ -178,10 +185,7 @@ export class ReplicateJob {
         if (!record.holders.includes(id)) {
           targets.push(peer)
         }
-        continue
-      }
-      const kadId = peerKadId(peer.toMultihash().bytes, id)
-      if (compareDistances(kadId, distancePrefix(kadId, record.kadId), self, selfPrefix, record.kadId) < 0) {
+      } else if (this.init.engine.replicates(peer) && nearer(peer)) {
         nearerOthers++
       }
     }

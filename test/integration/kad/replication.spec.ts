@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { resolveConfig, toDhtKey } from '../../../src/index.js'
+import { packageVersion, resolveConfig, toDhtKey } from '../../../src/index.js'
 import { kadId } from '../../../src/kad/kad-id.js'
 import { nextEvent } from '../../helpers/events.js'
 import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
@@ -56,6 +56,15 @@ describe('replication by holders: records stay while the network grows and its p
   after(async () => {
     await stopPeers(newcomers)
     await originals?.stop()
+  })
+
+  it('peers identify as exper-dht/<version>, the peers replication counts on to send records on', async () => {
+    const [first, second] = originals.peers
+    // peer 1 joined through peer 0, which identified it on that inbound connection
+    const agent = new TextDecoder().decode((await first.libp2p.peerStore.get(second.peerId)).metadata.get('AgentVersion'))
+    expect(agent).to.match(new RegExp(`^exper-dht/${packageVersion().replaceAll('.', '\\.')} node/`))
+    expect(first.engine.replicates(second.peerId)).to.equal(true)
+    expect(first.engine.replicates(first.peerId), 'a peer it never identified is not counted on').to.equal(false)
   })
 
   it('every record is found from every new peer once the network has grown 8 → 32', async function () {
