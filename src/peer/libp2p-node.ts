@@ -2,9 +2,9 @@ import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { recordSelectors, recordValidators } from '../records/index.js'
-import { createBaseLibp2p } from './base-libp2p.js'
 import { packageVersion } from '../config/index.js'
 import { REPLICATING_AGENT_NAME } from '../kad/constants.js'
+import { createBaseLibp2p } from '../net/base-libp2p.js'
 import { DHT_DATASTORE_PREFIX } from '../kad/store/datastore-record-store.js'
 import type { PeerConfig } from '../config/index.js'
 import type { Identify } from '@libp2p/identify'
@@ -48,7 +48,7 @@ export interface Libp2pNodeInit {
  *   (in one process, 4 of 49 peers joining at once; 14 of 49 plain kad-dht
  *   nodes, which never redial, stayed out of the network).
  * - identify does not run on every new connection by itself: `createPeer`
- *   skips the connections its Kad requests open (identify-connections.ts).
+ *   skips the connections its Kad requests open (src/net/identify-connections.ts).
  * - `nodeInfo`: identify tells other peers this is exper-dht (agent version
  *   `exper-dht/<version> node/<version>`), which replicates what it holds.
  * - `connectionMonitor: { enabled: false }`: libp2p's monitor opens a ping
@@ -56,7 +56,7 @@ export interface Libp2pNodeInit {
  *   (a 50-peer network: ~1,200), which made this the largest idle CPU cost.
  *   Dead connections are still found by Yamux's keep-alive and TCP.
  * - the connection stack and its workarounds of `createBaseLibp2p`
- *   (src/peer/base-libp2p.ts), shared with the thin client.
+ *   (src/net/base-libp2p.ts), shared with the thin client.
  *
  * The DHT's value and peer RPCs and the lookups of gets and puts are then
  * taken over by the fast path (src/kad, `KadEngine`).

@@ -12,7 +12,7 @@ import type { ReplicationRound, RepublishRound } from '../kad/jobs/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
 import type { RecordSender } from '../kad/record-sender.js'
 import type { PublishedRecords } from '../kad/store/published-records.js'
-import type { StoreRetrieveServer } from '../protocol/index.js'
+import type { KvBackend, StoreRetrieveServer } from '../protocol/index.js'
 import type { PeerConfig } from '../config/index.js'
 import type { KvRecord } from '../records/index.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -66,7 +66,7 @@ export interface PeerParts {
  * A running exper-dht peer: a libp2p node in the Kad-DHT, storing and
  * retrieving `/kv` records. Create one with `createPeer`.
  */
-export class Peer extends TypedEventEmitter<PeerEvents> {
+export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   /** The configuration it runs with. */
   readonly config: PeerConfig
   /** The libp2p node (for tests and tools; the CLI does not touch it). */

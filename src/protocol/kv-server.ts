@@ -6,14 +6,43 @@ import { Request, Response } from './kv-protocol.js'
 import {
   KV_PROTOCOL, MAX_INBOUND_STREAMS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_QUORUM, REQUEST_DEADLINE_MS, RESPONSE_MARGIN_MS
 } from './limits.js'
-import type { GetOptions, GetResult } from '../peer/kv-get.js'
-import type { PutOptions, PutResult } from '../peer/kv-put.js'
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
 
-/** What the server stores into and retrieves from: a `Peer`. */
+/** What a STORE asks of the backend. */
+export interface KvBackendPutOptions extends AbortOptions {
+  /** Peers that must store the record; `undefined`: the backend's default. */
+  quorum?: number
+  /** How long the record lives, in ms; `undefined`: the backend's default. */
+  ttlMs?: number
+  /** The thin client the STORE came from. */
+  client?: PeerId
+}
+
+/** What the backend answers a STORE with. */
+export interface KvBackendPutResult {
+  /** Peers that stored the record. */
+  replicas: number
+  seq: bigint
+  /** When the record ends (Unix ms). */
+  expires: number
+}
+
+/** What the backend answers a RETRIEVE with. */
+export interface KvBackendGetResult {
+  value: Uint8Array
+  seq: bigint
+  /** When the record ends (Unix ms). */
+  expires: number
+}
+
+/**
+ * What the server stores into and retrieves from. A `Peer` satisfies it
+ * structurally; the protocol depends on this interface only, never on the
+ * peer.
+ */
 export interface KvBackend {
-  put(key: string, value: Uint8Array, options: PutOptions): Promise<PutResult>
-  get(key: string, options: GetOptions): Promise<GetResult>
+  put(key: string, value: Uint8Array, options: KvBackendPutOptions): Promise<KvBackendPutResult>
+  get(key: string, options: AbortOptions): Promise<KvBackendGetResult>
 }
 
 /** Options of `StoreRetrieveServer`. */

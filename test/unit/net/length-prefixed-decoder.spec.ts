@@ -1,7 +1,7 @@
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import { expect } from 'chai'
 import { Uint8ArrayList } from 'uint8arraylist'
-import '../../src/peer/length-prefixed-decoder.js'
+import '../../../src/net/length-prefixed-decoder.js'
 
 /** A frame as Noise writes it: a 2-byte big-endian length, then the bytes. */
 const frame = (...bytes: number[]): number[] => [bytes.length >> 8, bytes.length & 0xff, ...bytes]

@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
 import { expect } from 'chai'
-import { noiseCrypto } from '../../src/peer/noise-crypto.js'
+import { noiseCrypto } from '../../../src/net/noise-crypto.js'
 
 const run = promisify(execFile)
 
 /** Handshake key work in a loop, in a process whose tiny young generation makes garbage collections run all the time. */
 const KEY_CHURN = `
-  const { noiseCrypto } = await import(${JSON.stringify(new URL('../../src/peer/noise-crypto.js', import.meta.url).href)})
+  const { noiseCrypto } = await import(${JSON.stringify(new URL('../../../src/net/noise-crypto.js', import.meta.url).href)})
   let previous = noiseCrypto.generateX25519KeyPair()
   for (let i = 0; i < 30000; i++) {
     const next = noiseCrypto.generateX25519KeyPair()

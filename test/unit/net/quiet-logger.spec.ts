@@ -1,6 +1,6 @@
 import { disable, enable } from '@libp2p/logger'
 import { expect } from 'chai'
-import { quietLogger } from '../../src/peer/quiet-logger.js'
+import { quietLogger } from '../../../src/net/quiet-logger.js'
 
 describe('quietLogger', () => {
   afterEach(() => {
