@@ -68,3 +68,12 @@ export class StorageFullError extends Error {
 export class TimeoutError extends Error {
   override readonly name = 'TimeoutError'
 }
+
+/**
+ * @libp2p/kad-dht's internals, which this package reaches into
+ * (src/kad/kad-dht-routing.ts), lack a part it cannot do without: a version
+ * of @libp2p/kad-dht changed their shape.
+ */
+export class KadDhtInternalsError extends Error {
+  override readonly name = 'KadDhtInternalsError'
+}

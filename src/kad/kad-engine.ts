@@ -3,7 +3,7 @@ import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { namespaceOf } from '../records/index.js'
 import { AddressBook } from './address-book.js'
 import { ADDRESS_BOOK_CAPACITY, MAX_REFRESHED_BUCKETS, REPLICATING_AGENT_NAME } from './constants.js'
-import { feedKadDhtRoutingTable } from './kad-dht-routing.js'
+import { checkKadDhtInternals, feedKadDhtRoutingTable } from './kad-dht-routing.js'
 import { commonPrefixLength, compareDistances, distancePrefix, kadId, randomKeyInBucket } from './kad-id.js'
 import { MessageType } from './kad-message.js'
 import { encodeKadRecord } from './kad-record.js'
@@ -11,10 +11,10 @@ import { lookup } from './lookup.js'
 import { RoutingTable } from './routing-table.js'
 import { KadRpcClient } from './rpc-client.js'
 import { KadRpcServer } from './rpc-server.js'
+import type { KadDhtInternals } from './kad-dht-routing.js'
 import type { Message } from './kad-message.js'
 import type { LookupPeer, LookupResult } from './lookup.js'
 import type { RecordStore } from './store/record-store.js'
-import type { FallbackHandler } from './rpc-server.js'
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT, Validators } from '@libp2p/kad-dht'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -72,6 +72,8 @@ export class KadEngine {
   private readonly validators: Validators
   private readonly protocol: string
   private readonly serve: boolean
+  /** @libp2p/kad-dht's internals, their shapes checked (src/kad/kad-dht-routing.ts). */
+  private readonly kadDht: KadDhtInternals
   /** Peers that identified as exper-dht (they replicate), oldest first; at most `ADDRESS_BOOK_CAPACITY`. */
   private readonly replicators = new Set<string>()
   private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[], protocols: string[], agentVersion?: string }>): void => {
@@ -85,7 +87,9 @@ export class KadEngine {
     }
   }
 
-  constructor (private readonly libp2p: Libp2p, private readonly dht: KadDHT, readonly records: RecordStore, init: KadEngineInit) {
+  /** Throws a `KadDhtInternalsError` when @libp2p/kad-dht's internals lack what the fast path needs. */
+  constructor (private readonly libp2p: Libp2p, dht: KadDHT, readonly records: RecordStore, init: KadEngineInit) {
+    this.kadDht = checkKadDhtInternals(dht)
     this.routingTable = new RoutingTable(libp2p.peerId, init.k)
     this.protocol = init.protocol
     this.serve = init.serve
@@ -100,13 +104,18 @@ export class KadEngine {
       addressBook: this.addressBook,
       k: init.k,
       records,
-      fallback: (dht as unknown as { rpc: FallbackHandler }).rpc
+      fallback: this.kadDht.rpc
     })
+  }
+
+  /** What the workaround of @libp2p/kad-dht's routing table cannot do with this version of it (empty with version 16). */
+  get kadDhtDegraded (): readonly string[] {
+    return this.kadDht.degraded
   }
 
   /** Serves the Kad protocol; call once libp2p has started. */
   async start (): Promise<void> {
-    await feedKadDhtRoutingTable(this.dht, this.routingTable)
+    await feedKadDhtRoutingTable(this.kadDht, this.routingTable)
     this.libp2p.addEventListener('peer:identify', this.onIdentify)
     if (this.serve) {
       await this.server.start()

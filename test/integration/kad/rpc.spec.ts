@@ -148,6 +148,12 @@ describe('Kad RPC on long-lived streams', () => {
     }
   })
 
+  it('finds every internal of the installed @libp2p/kad-dht the fast path relies on: nothing degraded', () => {
+    for (const peer of network.peers) {
+      expect(peer.engine.kadDhtDegraded).to.deep.equal([])
+    }
+  })
+
   it("feeds @libp2p/kad-dht's routing table from ours without its pings, and libp2p's content routing still finds providers", async () => {
     const kadDhtTable = (peer: Peer): KadDhtRoutingTable => (peer.libp2p.services.dht as unknown as { routingTable: KadDhtRoutingTable }).routingTable
     let pings = 0
