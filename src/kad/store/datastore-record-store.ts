@@ -11,11 +11,22 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { Selectors, Validators } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
 
-/** Datastore prefix of @libp2p/kad-dht (its `datastorePrefix` option); records live under `<prefix>/record`. */
+/** Datastore prefix of @libp2p/kad-dht (its `datastorePrefix` option); it keeps its own records under `<prefix>/record/`. */
 export const DHT_DATASTORE_PREFIX = '/dht'
 
-/** Datastore prefix of the DHT records this peer holds. */
-export const DHT_RECORD_PREFIX = `${DHT_DATASTORE_PREFIX}/record/`
+/**
+ * Datastore prefix of the DHT records this peer holds: our own, apart from
+ * @libp2p/kad-dht's. Sharing its prefix made a record that it stored itself
+ * (libp2p's `contentRouting.put`) appear in this store at the next restart
+ * only, and let this store delete what it did not own.
+ */
+export const DHT_RECORD_PREFIX = '/exper-dht/records/'
+
+/** Where this store kept its records until they had a prefix of their own: @libp2p/kad-dht's. */
+export const LEGACY_RECORD_PREFIX = `${DHT_DATASTORE_PREFIX}/record/`
+
+/** Written once the records under `LEGACY_RECORD_PREFIX` were moved to `DHT_RECORD_PREFIX`, so the move runs once per datastore. */
+export const RECORD_PREFIX_MIGRATED = new Key('/exper-dht/migrations/record-prefix', false)
 
 /** What one record costs beyond its encoded bytes, counted against `maxBytes` (its entry, ids and holder list in memory). */
 export const RECORD_OVERHEAD_BYTES = 512
@@ -23,7 +34,7 @@ export const RECORD_OVERHEAD_BYTES = 512
 /** Holders remembered per record: twice k at the default k, enough for its k closest peers and some that left them. */
 export const MAX_KNOWN_HOLDERS = 40
 
-/** The datastore key under which a record for `dhtKey` is kept (as @libp2p/kad-dht keeps it). */
+/** The datastore key under which a record for `dhtKey` is kept (named as @libp2p/kad-dht names its own, under our prefix). */
 export function recordDatastoreKey (dhtKey: Uint8Array): Key {
   return new Key(DHT_RECORD_PREFIX + uint8ArrayToString(dhtKey, 'base32'), false)
 }
@@ -59,7 +70,7 @@ interface Entry {
 /**
  * The record store of a peer: every record in memory, once (its encoded Kad
  * `Record`; the value is a view into it), so lookups never touch the disk,
- * and written through to the datastore under `/dht/record/<base32 key>` so
+ * and written through to the datastore under `/exper-dht/records/<base32 key>` so
  * it survives a restart. Records from other peers are held within the
  * limits: a sender beyond its share is refused; when the store is full a
  * record this peer is responsible for (among the k closest to its key)
@@ -76,6 +87,7 @@ export class DatastoreRecordStore implements RecordStore {
 
   /** Opens the store: loads every live, valid record of the datastore and deletes the others (expired or no longer valid). */
   static async open (init: DatastoreRecordStoreInit, options?: AbortOptions): Promise<DatastoreRecordStore> {
+    await migrateRecordPrefix(init.datastore, options)
     const store = new DatastoreRecordStore(init)
     const dead: Key[] = []
     for await (const { key, value } of init.datastore.query({ prefix: DHT_RECORD_PREFIX }, options)) {
@@ -281,4 +293,24 @@ function addHolder (entry: Entry, peer: string): void {
     }
     entry.holders.push(peer)
   }
+}
+
+/**
+ * Moves the records a peer kept under @libp2p/kad-dht's prefix
+ * (`LEGACY_RECORD_PREFIX`) to ours (`DHT_RECORD_PREFIX`), once per datastore
+ * and in one batch (atomic on LevelDB), so that a peer upgraded in place
+ * keeps its records. Records that @libp2p/kad-dht stores there afterwards
+ * (libp2p's `contentRouting.put`) are its own and stay there.
+ */
+async function migrateRecordPrefix (datastore: Datastore, options?: AbortOptions): Promise<void> {
+  if (await datastore.has(RECORD_PREFIX_MIGRATED, options)) {
+    return
+  }
+  const batch = datastore.batch()
+  for await (const { key, value } of datastore.query({ prefix: LEGACY_RECORD_PREFIX }, options)) {
+    batch.put(new Key(DHT_RECORD_PREFIX + key.toString().slice(LEGACY_RECORD_PREFIX.length), false), value)
+    batch.delete(key)
+  }
+  batch.put(RECORD_PREFIX_MIGRATED, new Uint8Array(0))
+  await batch.commit(options)
 }
