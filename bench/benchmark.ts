@@ -1,9 +1,8 @@
-import { fork } from 'node:child_process'
-import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { describeEnvironment } from './environment.js'
 import { PROCESS_IMPLEMENTATIONS, readyTimeoutFor } from './options.js'
 import { computeRatios } from './ratios.js'
+import { runInWorker } from './run-in-worker.js'
 import { driverOf, hostingOf } from './run-one.js'
 import type { Environment } from './environment.js'
 import type { BenchOptions, Implementation } from './options.js'
@@ -61,7 +60,7 @@ export async function runBenchmark (options: BenchOptions, log: (line: string) =
         continue
       }
       log(`running ${impl} with ${peers} peers${options.processes ? ', one process each' : ''}`)
-      report.runs.push(await runInWorker(specOf(options, impl, peers)))
+      report.runs.push(await runSpecInWorker(specOf(options, impl, peers)))
     }
   }
   report.ratios = computeRatios(report.runs)
@@ -79,27 +78,10 @@ export function workerBudgetMs (spec: RunSpec): number {
 }
 
 /** Runs `spec` in a fresh worker; a worker that crashes or overruns its budget yields a result with an `error`. */
-async function runInWorker (spec: RunSpec): Promise<RunResult> {
-  const worker = fork(WORKER_PATH, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const failed = (error: string): RunResult => ({
-    impl: spec.impl, hosting: hostingOf(spec), driver: driverOf(spec), peers: spec.peers, startup: { ms: 0, ready: 0, notReady: [] }, error
+async function runSpecInWorker (spec: RunSpec): Promise<RunResult> {
+  return runInWorker(spec, {
+    workerPath: WORKER_PATH,
+    budgetMs: workerBudgetMs(spec),
+    failed: (error): RunResult => ({ impl: spec.impl, hosting: hostingOf(spec), driver: driverOf(spec), peers: spec.peers, startup: { ms: 0, ready: 0, notReady: [] }, error })
   })
-  const budgetMs = workerBudgetMs(spec)
-  let timer: NodeJS.Timeout | undefined
-  const overrun = new Promise<RunResult>((resolve) => {
-    timer = setTimeout(() => {
-      worker.kill('SIGTERM')
-      setTimeout(() => { worker.kill('SIGKILL') }, 5_000).unref()
-      resolve(failed(`the run did not finish within ${budgetMs / 1000} s and was stopped`))
-    }, budgetMs)
-  })
-  const answered = once(worker, 'message').then(([result]) => result as RunResult)
-  const exited = once(worker, 'exit').then(([code, signal]) => failed(`the worker exited (code ${code}, signal ${signal}) without a result`))
-  worker.send(spec)
-  try {
-    return await Promise.race([answered, exited, overrun])
-  } finally {
-    clearTimeout(timer)
-    await exited
-  }
 }

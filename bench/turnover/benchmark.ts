@@ -1,8 +1,7 @@
-import { fork } from 'node:child_process'
-import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { describeEnvironment } from '../environment.js'
 import { TURNOVER_IMPLEMENTATIONS, readyTimeoutFor } from '../options.js'
+import { runInWorker } from '../run-in-worker.js'
 import { round } from '../stats.js'
 import { killCountFor, originalsFor } from './scenario.js'
 import type { Environment } from '../environment.js'
@@ -78,7 +77,7 @@ export async function runTurnoverBenchmark (options: BenchOptions, log: (line: s
     }
     const spec = specOf(options, impl as TurnoverImplementation, peers)
     log(`turnover: ${impl}, N = ${peers} (${originalsFor(peers)} originals + ${peers - originalsFor(peers)} new), ${spec.records} records, replication every ${spec.replicateIntervalMs / 1000} s`)
-    report.runs.push(await runInWorker(spec))
+    report.runs.push(await runSpecInWorker(spec))
   }
   report.ratios = ratiosOf(report.runs)
   report.targets = targetsOf(report.runs)
@@ -105,52 +104,27 @@ export function turnoverBudgetMs (spec: TurnoverSpec): number {
 }
 
 /** Runs `spec` in a fresh worker; a worker that crashes or overruns its budget yields a run with an `error`. */
-async function runInWorker (spec: TurnoverSpec): Promise<TurnoverRun> {
-  const worker = fork(WORKER_PATH, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+async function runSpecInWorker (spec: TurnoverSpec): Promise<TurnoverRun> {
   const originals = originalsFor(spec.peers)
-  const failed = (error: string): TurnoverRun => ({
-    impl: spec.impl,
-    peers: spec.peers,
-    originals,
-    newPeers: spec.peers - originals,
-    killCount: killCountFor(spec.peers - originals),
-    records: spec.records,
-    replicateIntervalMs: spec.replicateIntervalMs,
-    startup: { originalsMs: 0, originalsReady: 0, growMs: 0, newReady: 0, notReady: [], errors: [] },
-    steps: [],
-    stopped: [],
-    killed: [],
-    error
+  return runInWorker(spec, {
+    workerPath: WORKER_PATH,
+    budgetMs: turnoverBudgetMs(spec),
+    stopOnSignals: true,
+    failed: (error): TurnoverRun => ({
+      impl: spec.impl,
+      peers: spec.peers,
+      originals,
+      newPeers: spec.peers - originals,
+      killCount: killCountFor(spec.peers - originals),
+      records: spec.records,
+      replicateIntervalMs: spec.replicateIntervalMs,
+      startup: { originalsMs: 0, originalsReady: 0, growMs: 0, newReady: 0, notReady: [], errors: [] },
+      steps: [],
+      stopped: [],
+      killed: [],
+      error
+    })
   })
-  const budgetMs = turnoverBudgetMs(spec)
-  let timer: NodeJS.Timeout | undefined
-  const overrun = new Promise<TurnoverRun>((resolve) => {
-    timer = setTimeout(() => {
-      worker.kill('SIGTERM')
-      setTimeout(() => { worker.kill('SIGKILL') }, 5_000).unref()
-      resolve(failed(`the run did not finish within ${budgetMs / 1000} s and was stopped`))
-    }, budgetMs)
-  })
-  const answered = once(worker, 'message').then(([result]) => result as TurnoverRun)
-  const exited = once(worker, 'exit').then(([code, signal]) => failed(`the worker exited (code ${code}, signal ${signal}) without a result`))
-  // this process is being stopped: stop the worker (which kills its peers), then exit
-  const stopWorker = (signal: NodeJS.Signals): void => {
-    worker.kill('SIGTERM')
-    const exit = (): void => { process.exit(signal === 'SIGINT' ? 130 : 143) }
-    void exited.then(exit)
-    setTimeout(exit, 10_000).unref()
-  }
-  process.once('SIGINT', stopWorker)
-  process.once('SIGTERM', stopWorker)
-  worker.send(spec)
-  try {
-    return await Promise.race([answered, exited, overrun])
-  } finally {
-    clearTimeout(timer)
-    await exited
-    process.off('SIGINT', stopWorker)
-    process.off('SIGTERM', stopWorker)
-  }
 }
 
 /** found / of of a step of `run`, or undefined when the step did not run. */
