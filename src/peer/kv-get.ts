@@ -3,7 +3,7 @@ import * as Digest from 'multiformats/hashes/digest'
 import { Deadline } from '../deadline.js'
 import { encodeKadRecord } from '../kad/kad-record.js'
 import { NotFoundError, TimeoutError } from '../errors.js'
-import { compareKvRecords, decodeKvRecord, encodeKvRecord, toDhtKey } from '../records/index.js'
+import { compareKvRecords, decodeKvRecord, toDhtKey } from '../records/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
 import type { RecordSender } from '../kad/record-sender.js'
 import type { RecordStore } from '../kad/store/record-store.js'
@@ -64,17 +64,17 @@ export interface KvGetContext {
  */
 export async function getKv (context: KvGetContext, key: string, quorum: number, options: GetOptions = {}): Promise<GetResult> {
   const dhtKey = toDhtKey(key)
-  const found: KvRecord[] = []
+  /** Each record found, with its bytes as they came and the peer they came from (none: this peer's own copy). */
+  const found: Array<{ record: KvRecord, value: Uint8Array, from?: PeerId }> = []
   const held = context.records.get(dhtKey)
   if (held != null) {
-    found.push(decodeKvRecord(held.value))
+    found.push({ record: decodeKvRecord(held.value), value: held.value })
   }
 
   const deadline = new Deadline(context.queryTimeoutMs, options.signal)
   const lookup = await deadline.run(async (signal) => context.engine.getValues(dhtKey, quorum - found.length, { signal }))
   options.signal?.throwIfAborted()
-  const remote = lookup.values.map(({ from, value }) => ({ from, record: decodeKvRecord(value), value }))
-  found.push(...remote.map(({ record }) => record))
+  found.push(...lookup.values.map(({ from, value }) => ({ record: decodeKvRecord(value), value, from })))
 
   if (found.length === 0) {
     if (deadline.expired) {
@@ -86,18 +86,17 @@ export async function getKv (context: KvGetContext, key: string, quorum: number,
     throw new NotFoundError(`"${key}" not found: ${reason}`)
   }
 
-  const best = found.reduce((a, b) => compareKvRecords(b, a) > 0 ? b : a)
+  const bestFound = found.reduce((a, b) => compareKvRecords(b.record, a.record) > 0 ? b : a)
+  const best = bestFound.record
   const closest = new Set(lookup.closest.map(String))
-  const lacking = [...lookup.without, ...remote.filter(({ record }) => compareKvRecords(record, best) < 0).map(({ from }) => from)]
-    .filter((peer) => closest.has(peer.toString()))
-  const bestValue = encodeKvRecord(best)
+  const worse = found.filter(({ record, from }) => from != null && compareKvRecords(record, best) < 0).map(({ from }) => from!)
+  const lacking = [...lookup.without, ...worse].filter((peer) => closest.has(peer.toString()))
   if (lacking.length > 0) {
-    writeBack(context, key, dhtKey, bestValue, lacking)
+    writeBack(context, key, dhtKey, bestFound.value, lacking)
   }
-  const source = remote.find(({ record }) => record === best)
-  if (held != null && source != null && compareKvRecords(best, found[0]) > 0) {
+  if (held != null && bestFound.from != null && compareKvRecords(best, found[0].record) > 0) {
     // this peer's own copy is outdated: it takes the best one too (a refusal changes nothing)
-    context.records.put(dhtKey, bestValue, { from: source.from.toString() }).catch(() => {})
+    context.records.put(dhtKey, bestFound.value, { from: bestFound.from.toString() }).catch(() => {})
   }
   return { value: best.value, seq: best.seq, publisher: publisherPeerId(best.publisher), sources: found.length, expires: Number(best.expires), writeBack: lacking.length }
 }
