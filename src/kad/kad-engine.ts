@@ -4,7 +4,7 @@ import { namespaceOf } from '../records/index.js'
 import { AddressBook } from './address-book.js'
 import { ADDRESS_BOOK_CAPACITY, MAX_REFRESHED_BUCKETS, REPLICATING_AGENT_NAME } from './constants.js'
 import { checkKadDhtInternals, feedKadDhtRoutingTable } from './kad-dht-routing.js'
-import { commonPrefixLength, compareDistances, distancePrefix, kadId, randomKeyInBucket } from './kad-id.js'
+import { commonPrefixLength, compareDistances, distancePrefix, kadId, peerKadId, randomKeyInBucket } from './kad-id.js'
 import { MessageType } from './kad-message.js'
 import { encodeKadRecord } from './kad-record.js'
 import { lookup } from './lookup.js'
@@ -225,7 +225,8 @@ export class KadEngine {
     if (closest.length < this.k) {
       return true
     }
-    const farthest = kadId(closest[closest.length - 1].toMultihash().bytes)
+    const last = closest[closest.length - 1]
+    const farthest = peerKadId(last.toMultihash().bytes, last.toString())
     const self = this.routingTable.selfKadId
     return compareDistances(self, distancePrefix(self, target), farthest, distancePrefix(farthest, target), target) < 0
   }
