@@ -13,11 +13,11 @@ import { loadOrCreatePrivateKey } from './identity.js'
 import { createLibp2pNode } from './libp2p-node.js'
 import { Peer } from './peer.js'
 import { openDiskDatastore, openMemoryDatastore } from './storage.js'
-import { StoreRetrieveServer } from '../protocol/index.js'
+import { KvServer } from '../protocol/index.js'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerConfig } from '../config/index.js'
 import type { OpenDatastore } from './storage.js'
-import type { StoreRetrieveServerInit } from '../protocol/index.js'
+import type { KvServerInit } from '../protocol/index.js'
 
 /** Options of `createPeer`; anything left out comes from `config`. */
 export interface PeerInit {
@@ -34,7 +34,7 @@ export interface PeerInit {
   /** Query-only peer: stores and serves nothing for others. @default config.dht.clientMode */
   clientMode?: boolean
   /** Limits of the store/retrieve protocol server. @default the constants of src/protocol/limits.ts */
-  kvServer?: StoreRetrieveServerInit
+  kvServer?: KvServerInit
 }
 
 /**
@@ -96,7 +96,7 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       engine,
       bootstrap,
       dataDir,
-      kvServer: new StoreRetrieveServer(libp2p, { put: async (...args) => created.put(...args), get: async (...args) => created.get(...args) }, init.kvServer),
+      kvServer: new KvServer(libp2p, { put: async (...args) => created.put(...args), get: async (...args) => created.get(...args) }, init.kvServer),
       published,
       writeBack: new RecordSender(engine, { concurrency: WRITE_BACK_CONCURRENCY, maxQueued: WRITE_BACK_MAX_QUEUED })
     })

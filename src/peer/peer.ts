@@ -12,7 +12,7 @@ import type { ReplicationRound, RepublishRound } from '../kad/jobs/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
 import type { RecordSender } from '../kad/record-sender.js'
 import type { PublishedRecords } from '../kad/store/published-records.js'
-import type { KvBackend, StoreRetrieveServer } from '../protocol/index.js'
+import type { KvBackend, KvServer } from '../protocol/index.js'
 import type { PeerConfig } from '../config/index.js'
 import type { KvRecord } from '../records/index.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -53,7 +53,7 @@ export interface PeerParts {
   storage: OpenDatastore
   engine: KadEngine
   bootstrap: BootstrapDialer
-  kvServer: StoreRetrieveServer
+  kvServer: KvServer
   /** The records this peer published (republished by it). */
   published: PublishedRecords
   /** Sends the write-back after gets. */
@@ -78,7 +78,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   /** Resolves once the peer has joined (see the `joined` event); never rejects. */
   readonly joined: Promise<void>
   /** The `/exper-dht/kv/1.0.0` server it runs. */
-  readonly kvServer: StoreRetrieveServer
+  readonly kvServer: KvServer
 
   private readonly storage: OpenDatastore
   /** The Kad-DHT fast path: routing table (with its `peer:add` / `peer:remove` events), lookups, record store. */

@@ -45,8 +45,8 @@ export interface KvBackend {
   get(key: string, options: AbortOptions): Promise<KvBackendGetResult>
 }
 
-/** Options of `StoreRetrieveServer`. */
-export interface StoreRetrieveServerInit {
+/** Options of `KvServer`. */
+export interface KvServerInit {
   /** From a stream's opening to its response, in ms. @default REQUEST_DEADLINE_MS (30 s) */
   requestDeadlineMs?: number
   /** Concurrent kv streams per connection. @default MAX_INBOUND_STREAMS_PER_CONNECTION (32) */
@@ -61,13 +61,13 @@ export interface StoreRetrieveServerInit {
  * late request costs only its own stream; the number of streams served at
  * once is capped per connection and in total.
  */
-export class StoreRetrieveServer {
+export class KvServer {
   private readonly requestDeadlineMs: number
   private readonly maxInboundStreamsPerConnection: number
   private readonly maxInboundStreams: number
   private readonly active = new Set<Stream>()
 
-  constructor (private readonly libp2p: Libp2p, private readonly backend: KvBackend, init: StoreRetrieveServerInit = {}) {
+  constructor (private readonly libp2p: Libp2p, private readonly backend: KvBackend, init: KvServerInit = {}) {
     this.requestDeadlineMs = init.requestDeadlineMs ?? REQUEST_DEADLINE_MS
     this.maxInboundStreamsPerConnection = init.maxInboundStreamsPerConnection ?? MAX_INBOUND_STREAMS_PER_CONNECTION
     this.maxInboundStreams = init.maxInboundStreams ?? MAX_INBOUND_STREAMS
