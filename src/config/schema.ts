@@ -34,7 +34,7 @@ export const peerConfigSchema = z.strictObject({
     kBucketSize: positiveInt,
     /** Requests a lookup keeps in flight at once (Kademlia's alpha). */
     alpha: positiveInt,
-    /** A lookup ends once this many of the closest peers known have answered (go-libp2p-kad-dht's resiliency, beta; at most k). */
+    /** A lookup ends once this many of the closest peers known have answered (go-libp2p-kad-dht's resiliency, the papers' beta; at most k). */
     resiliency: positiveInt,
     /** Upper bound of one Kad request to one peer, dial included, in ms. */
     requestTimeoutMs: positiveInt,

@@ -1,10 +1,8 @@
 import { LengthPrefixedDecoder, UnexpectedEOFError } from '@libp2p/utils'
 import * as varint from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
+import { MAX_UNREAD_FRAMES } from './limits.js'
 import type { AbortOptions, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
-
-/** How many largest-size frames' worth of bytes a reader may hold unread before it gives up on the stream. */
-const MAX_UNREAD_FRAMES = 4
 
 interface Waiter {
   resolve(frame: Uint8ArrayList): void

@@ -1,8 +1,10 @@
 import { Libp2pRecord } from '@libp2p/record'
+import { TypedEventEmitter } from 'main-event'
+import { CustomProgressEvent } from 'progress-events'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { namespaceOf } from '../records/index.js'
 import { AddressBook } from './address-book.js'
-import { ADDRESS_BOOK_CAPACITY, MAX_REFRESHED_BUCKETS, REPLICATING_AGENT_NAME } from './constants.js'
+import { ADDRESS_BOOK_CAPACITY, MAX_REFRESHED_BUCKETS, REPLICATING_AGENT_NAME } from './limits.js'
 import { checkKadDhtInternals, feedKadDhtRoutingTable } from './kad-dht-routing.js'
 import { commonPrefixLength, compareDistances, distancePrefix, kadId, peerKadId, randomKeyInBucket } from './kad-id.js'
 import { MessageType } from './kad-message.js'
@@ -14,10 +16,13 @@ import { KadRpcServer } from './rpc-server.js'
 import type { KadDhtInternals } from './kad-dht-routing.js'
 import type { Message } from './kad-message.js'
 import type { LookupPeer, LookupResult } from './lookup.js'
+import type { GetProgressEvents, JoinProgressEvents, LookupProgressEvents, PutProgressEvents } from './progress.js'
+import type { KadRequestServed } from './rpc-server.js'
 import type { RecordStore } from './store/record-store.js'
-import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId } from '@libp2p/interface'
 import type { KadDHT, Validators } from '@libp2p/kad-dht'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { ProgressOptions } from 'progress-events'
 
 /** Options of `KadEngine`. */
 export interface KadEngineInit {
@@ -31,10 +36,18 @@ export interface KadEngineInit {
   requestTimeoutMs: number
   /** Lookup parallelism (Kademlia's alpha). */
   alpha: number
-  /** A lookup ends once this many of the closest peers known have answered (beta). */
+  /** A lookup ends once this many of the closest peers known have answered (go-libp2p-kad-dht's name; beta in the Kademlia papers). */
   resiliency: number
   /** Whether to serve the Kad protocol (false for a query-only client). */
   serve: boolean
+  /** Where its components log (`libp2p.logger`): `exper-dht:kad:*`, silent unless `DEBUG` enables it. */
+  logger: ComponentLogger
+}
+
+/** Events of `KadEngine`. */
+export interface KadEngineEvents {
+  /** A Kad request from another peer was answered or refused. */
+  'request:served': CustomEvent<KadRequestServed>
 }
 
 /** A record another peer returned for a key. */
@@ -61,7 +74,7 @@ export interface ValueLookup {
  * in charge of provider records (ADD_PROVIDER / GET_PROVIDERS are handed to
  * it) and of libp2p's peer and content routing.
  */
-export class KadEngine {
+export class KadEngine extends TypedEventEmitter<KadEngineEvents> {
   readonly addressBook = new AddressBook(ADDRESS_BOOK_CAPACITY)
   readonly routingTable: RoutingTable
   private readonly client: KadRpcClient
@@ -76,6 +89,7 @@ export class KadEngine {
   private readonly kadDht: KadDhtInternals
   /** Peers that identified as exper-dht (they replicate), oldest first; at most `ADDRESS_BOOK_CAPACITY`. */
   private readonly replicators = new Set<string>()
+  private readonly log: Logger
   private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId, listenAddrs: Multiaddr[], protocols: string[], agentVersion?: string }>): void => {
     const { peerId, listenAddrs, protocols, agentVersion } = event.detail
     this.addressBook.learn(peerId, listenAddrs, true)
@@ -89,6 +103,8 @@ export class KadEngine {
 
   /** Throws a `KadDhtInternalsError` when @libp2p/kad-dht's internals lack what the fast path needs. */
   constructor (private readonly libp2p: Libp2p, dht: KadDHT, readonly records: RecordStore, init: KadEngineInit) {
+    super()
+    this.log = init.logger.forComponent('exper-dht:kad:engine')
     this.kadDht = checkKadDhtInternals(dht)
     this.routingTable = new RoutingTable(libp2p.peerId, init.k)
     this.protocol = init.protocol
@@ -104,7 +120,13 @@ export class KadEngine {
       addressBook: this.addressBook,
       k: init.k,
       records,
-      fallback: this.kadDht.rpc
+      fallback: this.kadDht.rpc,
+      logger: init.logger,
+      onRequest: (served) => {
+        if (this.listenerCount('request:served') > 0) {
+          this.safeDispatchEvent('request:served', { detail: served })
+        }
+      }
     })
   }
 
@@ -138,9 +160,9 @@ export class KadEngine {
     return this.client.isDialing(peer)
   }
 
-  /** The k peers closest to `key` found by a FIND_NODE lookup, nearest first; it ends once the `beta` closest known have answered. */
-  async closestPeers (key: Uint8Array, options: AbortOptions = {}, beta = this.resiliency): Promise<LookupResult> {
-    return this.lookup(key, MessageType.FIND_NODE, options, () => Infinity, undefined, beta)
+  /** The k peers closest to `key` found by a FIND_NODE lookup, nearest first; it ends once the `resiliency` closest known have answered. */
+  async closestPeers (key: Uint8Array, options: AbortOptions & ProgressOptions<LookupProgressEvents> = {}, resiliency = this.resiliency): Promise<LookupResult> {
+    return this.lookup(key, MessageType.FIND_NODE, options, () => Infinity, undefined, resiliency)
   }
 
   /**
@@ -154,7 +176,7 @@ export class KadEngine {
    * the resiliency of other lookups: the join is what fills the routing table
    * they start from.
    */
-  async join (options: AbortOptions = {}): Promise<void> {
+  async join (options: AbortOptions & ProgressOptions<JoinProgressEvents> = {}): Promise<void> {
     const self = this.routingTable.selfKadId
     const { closest } = await this.closestPeers(this.libp2p.peerId.toMultihash().bytes, options, this.k)
     if (closest.length < this.k) {
@@ -172,10 +194,14 @@ export class KadEngine {
    * lookup finds. Returns the peers that acknowledged it and how many were
    * asked; the record store notes them as holders.
    */
-  async putToClosest (key: Uint8Array, value: Uint8Array, options: AbortOptions = {}): Promise<{ stored: PeerId[], asked: number }> {
+  async putToClosest (key: Uint8Array, value: Uint8Array, options: AbortOptions & ProgressOptions<PutProgressEvents> = {}): Promise<{ stored: PeerId[], asked: number }> {
     const { closest } = await this.closestPeers(key, options)
     const record = encodeKadRecord(key, value)
-    const acknowledged = await Promise.all(closest.map(async (peer) => this.sendRecord(peer, key, value, record, options)))
+    const acknowledged = await Promise.all(closest.map(async (peer) => {
+      const stored = await this.sendRecord(peer, key, value, record, options)
+      options.onProgress?.(new CustomProgressEvent('exper-dht:put:record-sent', { peer: peer.id, stored }))
+      return stored
+    }))
     return { stored: closest.filter((_, i) => acknowledged[i]).map((peer) => peer.id), asked: closest.length }
   }
 
@@ -192,7 +218,8 @@ export class KadEngine {
         this.records.addHolder(key, value, peer.id.toString())
       }
       return stored
-    } catch {
+    } catch (err) {
+      this.log('PUT_VALUE to %p failed: %s', peer.id, (err as Error).message)
       return false
     }
   }
@@ -239,7 +266,7 @@ export class KadEngine {
    * answered (a record may sit on any of them); after it, once the
    * `resiliency` closest have.
    */
-  async getValues (key: Uint8Array, needed: number, options: AbortOptions = {}): Promise<ValueLookup> {
+  async getValues (key: Uint8Array, needed: number, options: AbortOptions & ProgressOptions<GetProgressEvents> = {}): Promise<ValueLookup> {
     const values: RemoteValue[] = []
     const without: PeerId[] = []
     if (needed <= 0) {
@@ -247,23 +274,37 @@ export class KadEngine {
     }
     const validate = this.validators[namespaceOf(key)]
     const pending: Array<Promise<void>> = []
+    const found = (peer: PeerId, valid: boolean): void => {
+      options.onProgress?.(new CustomProgressEvent('exper-dht:get:value', { peer, valid }))
+    }
     const { closest } = await this.lookup(key, MessageType.GET_VALUE, options, () => needed - values.length, (peer, response) => {
+      if (response.record == null || validate == null) {
+        without.push(peer.id)
+        return false
+      }
       try {
-        if (response.record == null || validate == null) {
-          throw new Error('no record')
-        }
         const record = Libp2pRecord.deserialize(response.record)
         if (!uint8ArrayEquals(record.key, key)) {
           throw new Error('a record for another key')
         }
         const result = validate(key, record.value)
         if (result instanceof Promise) {
-          pending.push(result.then(() => { values.push({ from: peer.id, value: record.value }) }, () => { without.push(peer.id) }))
+          pending.push(result.then(() => {
+            values.push({ from: peer.id, value: record.value })
+            found(peer.id, true)
+          }, (err: Error) => {
+            this.log('refused the record %p returned: %s', peer.id, err.message)
+            without.push(peer.id)
+            found(peer.id, false)
+          }))
           return false
         }
         values.push({ from: peer.id, value: record.value })
-      } catch {
+        found(peer.id, true)
+      } catch (err) {
+        this.log('refused the record %p returned: %s', peer.id, (err as Error).message)
         without.push(peer.id)
+        found(peer.id, false)
         return false
       }
       return values.length >= needed
@@ -272,21 +313,41 @@ export class KadEngine {
     return { values, without, closest: closest.map((peer) => peer.id) }
   }
 
-  private async lookup (key: Uint8Array, type: MessageType, options: AbortOptions, wanted: () => number, onResponse?: (peer: LookupPeer, response: Message) => boolean, beta: number | (() => number) = this.resiliency): Promise<LookupResult> {
+  private async lookup (key: Uint8Array, type: MessageType, options: AbortOptions & ProgressOptions<LookupProgressEvents>, wanted: () => number, onResponse?: (peer: LookupPeer, response: Message) => boolean, resiliency: number | (() => number) = this.resiliency): Promise<LookupResult> {
     const target = kadId(key)
     const seeds = this.routingTable.closestPeers(target, this.k).map((id) => this.lookupPeer(id))
-    return lookup({
+    const started = performance.now()
+    const { onProgress } = options
+    const query = onProgress == null
+      ? async (peer: LookupPeer, signal: AbortSignal) => this.request(peer, { type, key: key as Uint8Array<ArrayBuffer> }, { signal })
+      : async (peer: LookupPeer, signal: AbortSignal) => {
+        const sent = performance.now()
+        onProgress(new CustomProgressEvent('exper-dht:lookup:send-query', { type, peer: peer.id }))
+        try {
+          const response = await this.request(peer, { type, key: key as Uint8Array<ArrayBuffer> }, { signal })
+          onProgress(new CustomProgressEvent('exper-dht:lookup:peer-response', { type, peer: peer.id, closer: response.closer.length, durationMs: performance.now() - sent }))
+          return response
+        } catch (err) {
+          onProgress(new CustomProgressEvent('exper-dht:lookup:query-error', { type, peer: peer.id, error: err as Error }))
+          throw err
+        }
+      }
+    const result = await lookup({
       target,
       self: this.libp2p.peerId,
       seeds,
       k: this.k,
       alpha: this.alpha,
-      beta,
+      resiliency,
       signal: options.signal,
       wanted,
       onResponse,
-      query: async (peer, signal) => this.request(peer, { type, key: key as Uint8Array<ArrayBuffer> }, { signal })
+      query
     })
+    const durationMs = performance.now() - started
+    this.log('%s lookup ended: %d queried, %d closest, %d ms', type, result.queried, result.closest.length, Math.round(durationMs))
+    onProgress?.(new CustomProgressEvent('exper-dht:lookup:end', { type, key, closest: result.closest.map((peer) => peer.id), queried: result.queried, durationMs }))
+    return result
   }
 
   /**

@@ -1,7 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-
-/** Peer ids whose Kademlia id is remembered: they come back in every response. */
-const PEER_KAD_ID_CACHE_SIZE = 8192
+import { PEER_KAD_ID_CACHE_SIZE } from './limits.js'
 
 const peerKadIds = new Map<string, Uint8Array>()
 

@@ -25,12 +25,12 @@ export interface LookupInit {
   /** How many closest peers the lookup returns. */
   k: number
   /**
-   * The lookup ends once the `beta` closest peers known have answered
+   * The lookup ends once the `resiliency` closest peers known have answered
    * (go-libp2p-kad-dht's "resiliency"); `k` makes every one of the k closest
    * answer. A function is asked again each time (e.g. k until a value is
    * found, fewer after). @default k
    */
-  beta?: number | (() => number)
+  resiliency?: number | (() => number)
   /** Queries in flight at once. */
   alpha: number
   /** Sends the lookup's request to one peer. */
@@ -48,7 +48,7 @@ export interface LookupInit {
 
 /** How a lookup ended. */
 export interface LookupResult {
-  /** The k closest peers known that did not fail, nearest first: the `beta` closest answered, the others may not have been asked. */
+  /** The k closest peers known that did not fail, nearest first: the `resiliency` closest answered, the others may not have been asked. */
   closest: LookupPeer[]
   /** Requests sent. */
   queried: number
@@ -71,7 +71,7 @@ interface Candidate {
 /**
  * An iterative Kademlia lookup (the libp2p Kad-DHT spec's algorithm with one
  * path): query the `alpha` closest unqueried peers, merge the closer peers
- * they return, and end when the `beta` closest peers known have answered (the
+ * they return, and end when the `resiliency` closest peers known have answered (the
  * others failing) — or as soon as `onResponse` says so; requests still in flight then
  * finish in the background (cancelling them would throw away their streams).
  * Peers learned from responses are parsed only when queried. Never throws;
@@ -86,7 +86,7 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
   let inFlight = 0
   let stopped = false
   let done = false
-  const betaOf = typeof init.beta === 'function' ? init.beta : () => init.beta as number | undefined
+  const resiliencyOf = typeof init.resiliency === 'function' ? init.resiliency : () => init.resiliency as number | undefined
 
   const add = (idBytes: Uint8Array, peer?: LookupPeer, addrBytes?: Uint8Array[]): void => {
     if (uint8ArrayEquals(idBytes, selfBytes)) {
@@ -158,12 +158,12 @@ export async function lookup (init: LookupInit): Promise<LookupResult> {
       }
     }
 
-    /** Whether the `beta` closest peers that have not failed have all answered. */
+    /** Whether the `resiliency` closest peers that have not failed have all answered. */
     const closestHaveAnswered = (): boolean => {
-      const beta = Math.min(betaOf() ?? init.k, init.k)
+      const resiliency = Math.min(resiliencyOf() ?? init.k, init.k)
       let checked = 0
       for (const candidate of sorted) {
-        if (checked >= beta) break
+        if (checked >= resiliency) break
         if (candidate.state === 'failed') continue
         if (candidate.state !== 'answered') return false
         checked++

@@ -1,4 +1,5 @@
 import { TypedEventEmitter } from 'main-event'
+import { CLOSEST_CACHE_SIZE, MAX_FAILURES } from './limits.js'
 import { commonPrefixLength, compareDistances, distancePrefix, kadId } from './kad-id.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -15,13 +16,24 @@ interface Entry {
   kadId: Uint8Array
   /** Requests in a row that failed. */
   failures: number
+  /** When it last answered or identified (Unix ms). */
+  lastSeen: number
 }
 
-/** Failed requests in a row after which a peer leaves the table. */
-export const MAX_FAILURES = 2
+/** One peer of a routing-table bucket, as `RoutingTable.buckets` lists it. */
+export interface RoutingTableEntry {
+  peerId: PeerId
+  /** When it last answered a request or identified (Unix ms). */
+  lastSeen: number
+  /** Requests to it in a row that failed (it leaves at `MAX_FAILURES`). */
+  failures: number
+}
 
-/** Answers of `closestPeers` remembered until the table's membership changes. */
-const CLOSEST_CACHE_SIZE = 1024
+/** A non-empty k-bucket: the peers whose Kademlia ids share `commonPrefixLength` leading bits with this peer's, least recently seen first. */
+export interface RoutingTableBucket {
+  commonPrefixLength: number
+  peers: RoutingTableEntry[]
+}
 
 /**
  * The Kademlia routing table of the fast path: 256 k-buckets by common prefix
@@ -36,7 +48,7 @@ const CLOSEST_CACHE_SIZE = 1024
 export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
   /** This peer's Kademlia id. */
   readonly selfKadId: Uint8Array
-  private readonly buckets: Entry[][] = Array.from({ length: 257 }, () => [])
+  private readonly bucketsByPrefix: Entry[][] = Array.from({ length: 257 }, () => [])
   private readonly index = new Map<string, number>()
   private readonly closestCache = new Map<string, PeerId[]>()
 
@@ -60,15 +72,16 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
     const id = peer.toString()
     const known = this.index.get(id)
     if (known != null) {
-      const bucket = this.buckets[known]
+      const bucket = this.bucketsByPrefix[known]
       const [entry] = bucket.splice(bucket.findIndex((e) => e.id === id), 1)
       entry.failures = 0
+      entry.lastSeen = Date.now()
       bucket.push(entry)
       return true
     }
     const peerKadId = kadId(peer.toMultihash().bytes)
     const cpl = commonPrefixLength(this.selfKadId, peerKadId)
-    const bucket = this.buckets[cpl]
+    const bucket = this.bucketsByPrefix[cpl]
     if (cpl === 256) {
       return false
     }
@@ -79,7 +92,7 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
       }
       this.remove(failing.peer)
     }
-    bucket.push({ peer, id, kadId: peerKadId, failures: 0 })
+    bucket.push({ peer, id, kadId: peerKadId, failures: 0, lastSeen: Date.now() })
     this.index.set(id, cpl)
     this.closestCache.clear()
     this.safeDispatchEvent('peer:add', { detail: peer })
@@ -90,7 +103,7 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
   recordFailure (peer: PeerId): void {
     const id = peer.toString()
     const cpl = this.index.get(id)
-    const entry = cpl == null ? undefined : this.buckets[cpl].find((e) => e.id === id)
+    const entry = cpl == null ? undefined : this.bucketsByPrefix[cpl].find((e) => e.id === id)
     if (entry != null && ++entry.failures >= MAX_FAILURES && this.size > 1) {
       this.remove(peer)
     }
@@ -103,11 +116,22 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
     if (cpl == null) {
       return
     }
-    const bucket = this.buckets[cpl]
+    const bucket = this.bucketsByPrefix[cpl]
     bucket.splice(bucket.findIndex((entry) => entry.id === id), 1)
     this.index.delete(id)
     this.closestCache.clear()
     this.safeDispatchEvent('peer:remove', { detail: peer })
+  }
+
+  /** The non-empty buckets, nearest to this peer (longest common prefix) last; a copy. */
+  buckets (): RoutingTableBucket[] {
+    const buckets: RoutingTableBucket[] = []
+    this.bucketsByPrefix.forEach((bucket, commonPrefixLength) => {
+      if (bucket.length > 0) {
+        buckets.push({ commonPrefixLength, peers: bucket.map(({ peer, lastSeen, failures }) => ({ peerId: peer, lastSeen, failures })) })
+      }
+    })
+    return buckets
   }
 
   /**
@@ -131,7 +155,7 @@ export class RoutingTable extends TypedEventEmitter<RoutingTableEvents> {
 
   private computeClosestPeers (target: Uint8Array, count: number): PeerId[] {
     const scored: Array<{ entry: Entry, prefix: number }> = []
-    for (const bucket of this.buckets) {
+    for (const bucket of this.bucketsByPrefix) {
       for (const entry of bucket) {
         scored.push({ entry, prefix: distancePrefix(entry.kadId, target) })
       }

@@ -1,4 +1,4 @@
-import { MAX_KAD_MESSAGE_BYTES, MAX_STREAMS_PER_PEER, OUTBOUND_STREAM_IDLE_TIMEOUT } from './constants.js'
+import { MAX_KAD_MESSAGE_BYTES, MAX_STREAMS_PER_PEER, OUTBOUND_STREAM_IDLE_TIMEOUT } from './limits.js'
 import { Deadline } from '../deadline.js'
 import { TimeoutError } from '../errors.js'
 import { FrameReader, writeFrame } from './framing.js'

@@ -1,24 +1,45 @@
-import { INBOUND_STREAM_IDLE_TIMEOUT, MAX_INBOUND_KAD_STREAMS, MAX_KAD_MESSAGE_BYTES, MAX_OUTBOUND_KAD_STREAMS } from './constants.js'
+import { INBOUND_STREAM_IDLE_TIMEOUT, MAX_INBOUND_KAD_STREAMS, MAX_KAD_MESSAGE_BYTES, MAX_OUTBOUND_KAD_STREAMS } from './limits.js'
 import { encodeResponse } from './encode-response.js'
 import { FrameReader, writeFrame } from './framing.js'
 import { handleFindNode } from './handlers/find-node.js'
 import { handleGetValue } from './handlers/get-value.js'
+import { handlePing } from './handlers/ping.js'
 import { handlePutValue } from './handlers/put-value.js'
 import { Message, MessageType } from './kad-message.js'
-import type { CloserPeersContext } from './handlers/closer-peers.js'
-import type { RecordStore } from './store/record-store.js'
-import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { KadHandler, KadHandlerContext } from './handlers/handler.js'
+import type { ComponentLogger, Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
 
 /** Answers the message types the fast path does not handle itself (providers). */
 export interface FallbackHandler {
   handleMessage(from: PeerId, message: Message): Promise<Message | undefined>
 }
 
+/** One Kad request this peer answered (or refused). */
+export interface KadRequestServed {
+  /** The message type, e.g. `FIND_NODE`. */
+  type: MessageType
+  from: PeerId
+  /** From the request's arrival to its answer, in ms. */
+  durationMs: number
+  /** Why it was refused (its stream was reset). */
+  error?: Error
+}
+
 /** What `KadRpcServer` needs. */
-export interface KadRpcServerInit extends CloserPeersContext {
+export interface KadRpcServerInit extends KadHandlerContext {
   protocol: string
-  records: RecordStore
   fallback: FallbackHandler
+  logger: ComponentLogger
+  /** Hears every request answered or refused. */
+  onRequest?(served: KadRequestServed): void
+}
+
+/** The handler of each message type the fast path answers itself. */
+const HANDLERS: Partial<Record<MessageType, KadHandler>> = {
+  [MessageType.FIND_NODE]: handleFindNode,
+  [MessageType.GET_VALUE]: handleGetValue,
+  [MessageType.PUT_VALUE]: handlePutValue,
+  [MessageType.PING]: handlePing
 }
 
 /**
@@ -33,8 +54,11 @@ export interface KadRpcServerInit extends CloserPeersContext {
  */
 export class KadRpcServer {
   private readonly streams = new Set<Stream>()
+  private readonly log: Logger
 
-  constructor (private readonly libp2p: Libp2p, private readonly init: KadRpcServerInit) {}
+  constructor (private readonly libp2p: Libp2p, private readonly init: KadRpcServerInit) {
+    this.log = init.logger.forComponent('exper-dht:kad:server')
+  }
 
   /**
    * Takes over the protocol from @libp2p/kad-dht's handler (`force`); call
@@ -64,13 +88,14 @@ export class KadRpcServer {
       while (stream.readStatus === 'readable') {
         const request = Message.decode(await frames.read({ signal: idle.signal }))
         timer.refresh()
-        const response = await this.respond(connection.remotePeer, request)
+        const response = await this.answer(connection.remotePeer, request)
         if (response != null) {
           await writeFrame(stream, encodeResponse(response), { signal: idle.signal })
         }
       }
       await stream.close({ signal: idle.signal })
     } catch (err) {
+      this.log('stream from %p ended: %s', connection.remotePeer, (err as Error).message)
       if (stream.remoteWriteStatus === 'closed' && !idle.signal.aborted) {
         await stream.close().catch(() => { stream.abort(err as Error) })
       } else {
@@ -82,18 +107,18 @@ export class KadRpcServer {
     }
   }
 
-  private async respond (from: PeerId, request: Message): Promise<Message | undefined> {
-    switch (request.type) {
-      case MessageType.FIND_NODE:
-        return handleFindNode(this.init, from, request)
-      case MessageType.GET_VALUE:
-        return handleGetValue(this.init, from, request)
-      case MessageType.PUT_VALUE:
-        return handlePutValue(this.init.records, from, request)
-      case MessageType.PING:
-        return request
-      default:
-        return this.init.fallback.handleMessage(from, request)
+  /** Answers one request through its handler (the fallback for the types it has none for), reporting it. */
+  private async answer (from: PeerId, request: Message): Promise<Message | undefined> {
+    const started = performance.now()
+    const handler = HANDLERS[request.type]
+    try {
+      const response = handler == null ? await this.init.fallback.handleMessage(from, request) : await handler(this.init, from, request)
+      this.init.onRequest?.({ type: request.type, from, durationMs: performance.now() - started })
+      return response
+    } catch (err) {
+      this.log('refused %s from %p: %s', request.type, from, (err as Error).message)
+      this.init.onRequest?.({ type: request.type, from, durationMs: performance.now() - started, error: err as Error })
+      throw err
     }
   }
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { multiaddr } from '@multiformats/multiaddr'
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import { TypedEventEmitter } from 'main-event'
+import type { ComponentLogger, Libp2p, Logger, PeerId } from '@libp2p/interface'
 
 /** How the bootstrap dialer retries an unreachable peer. */
 export interface BootstrapRetryInit {
@@ -10,10 +11,12 @@ export interface BootstrapRetryInit {
   maxDelayMs: number
 }
 
-/** What the bootstrap dialer reports. */
-export interface BootstrapReporter {
-  connected(addr: string, peerId: PeerId): void
-  retrying(addr: string, attempt: number, retryInMs: number, error: Error): void
+/** Events of `BootstrapDialer`. */
+export interface BootstrapEvents {
+  /** A bootstrap peer answered. */
+  connected: CustomEvent<{ addr: string, peerId: PeerId }>
+  /** A bootstrap peer could not be dialed; it is tried again in `retryInMs`. */
+  retry: CustomEvent<{ addr: string, attempt: number, retryInMs: number, error: Error }>
 }
 
 /**
@@ -22,16 +25,20 @@ export interface BootstrapReporter {
  * reporting each failure. Never throws: an unreachable bootstrap peer is
  * reported and retried until `stop()`.
  */
-export class BootstrapDialer {
+export class BootstrapDialer extends TypedEventEmitter<BootstrapEvents> {
   private readonly controller = new AbortController()
   private readonly dials: Array<Promise<void>> = []
+  private readonly log: Logger
 
   constructor (
     private readonly libp2p: Libp2p,
     private readonly addrs: string[],
     private readonly retry: BootstrapRetryInit,
-    private readonly reporter: BootstrapReporter
-  ) {}
+    logger: ComponentLogger
+  ) {
+    super()
+    this.log = logger.forComponent('exper-dht:peer:bootstrap')
+  }
 
   /** Starts dialing every address in the background. */
   start (): void {
@@ -51,14 +58,16 @@ export class BootstrapDialer {
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
         const connection = await this.libp2p.dial(multiaddr(addr), { signal })
-        this.reporter.connected(addr, connection.remotePeer)
+        this.log('connected to %s', addr)
+        this.safeDispatchEvent('connected', { detail: { addr, peerId: connection.remotePeer } })
         return
       } catch (err) {
         if (signal.aborted) {
           return
         }
         const retryInMs = Math.min(this.retry.initialDelayMs * 2 ** (attempt - 1), this.retry.maxDelayMs)
-        this.reporter.retrying(addr, attempt, retryInMs, err as Error)
+        this.log('dial %d of %s failed, retrying in %d ms: %s', attempt, addr, retryInMs, (err as Error).message)
+        this.safeDispatchEvent('retry', { detail: { addr, attempt, retryInMs, error: err as Error } })
         await sleep(retryInMs, undefined, { signal }).catch(() => {})
       }
     }

@@ -1,7 +1,7 @@
 import '../shim/promise-with-resolvers.js'
 import { resolveConfig, resolveDataDir } from '../config/index.js'
 import { KadEngine } from '../kad/kad-engine.js'
-import { WRITE_BACK_CONCURRENCY, WRITE_BACK_MAX_QUEUED } from '../kad/constants.js'
+import { WRITE_BACK_CONCURRENCY, WRITE_BACK_MAX_QUEUED } from '../kad/limits.js'
 import { kadId } from '../kad/kad-id.js'
 import { RecordSender } from '../kad/record-sender.js'
 import { DatastoreRecordStore } from '../kad/store/datastore-record-store.js'
@@ -78,17 +78,15 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       resiliency: config.dht.resiliency,
       requestTimeoutMs: config.dht.requestTimeoutMs,
       validators: recordValidators,
-      serve: !config.dht.clientMode
+      serve: !config.dht.clientMode,
+      logger: libp2p.logger
     })
     // a connection a Kad request opens leads to a server another server listed, whose answer decides
     // its place in the routing table: identifying it (a stream, a signed record to check, peer-store
     // writes) would tell nothing needed. It still identifies this peer; inbound, bootstrap and other
     // connections are identified
     identifyNewConnections(libp2p, (connection) => connection.direction === 'outbound' && engine.isDialing(connection.remotePeer))
-    const bootstrap = new BootstrapDialer(libp2p, config.bootstrap, config.bootstrapRetry, {
-      connected: (addr, peerId) => { peer?.safeDispatchEvent('bootstrap:connected', { detail: { addr, peerId } }) },
-      retrying: (addr, attempt, retryInMs, error) => { peer?.safeDispatchEvent('bootstrap:retry', { detail: { addr, attempt, retryInMs, error } }) }
-    })
+    const bootstrap = new BootstrapDialer(libp2p, config.bootstrap, config.bootstrapRetry, libp2p.logger)
     const created: Peer = peer = new Peer({
       config,
       libp2p,
@@ -100,11 +98,7 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       published,
       writeBack: new RecordSender(engine, { concurrency: WRITE_BACK_CONCURRENCY, maxQueued: WRITE_BACK_MAX_QUEUED })
     })
-    await libp2p.start()
-    await engine.start()
-    await created.kvServer.start()
-    created.watchReadiness(config.bootstrap.length > 0)
-    bootstrap.start()
+    await created.start()
     return created
   } catch (err) {
     await (peer == null ? storage.close() : peer.stop()).catch(() => {})

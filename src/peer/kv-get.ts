@@ -5,13 +5,15 @@ import { encodeKadRecord } from '../kad/kad-record.js'
 import { NotFoundError, TimeoutError } from '../errors.js'
 import { compareKvRecords, decodeKvRecord, toDhtKey } from '../records/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
+import type { GetProgressEvents } from '../kad/progress.js'
 import type { RecordSender } from '../kad/record-sender.js'
 import type { RecordStore } from '../kad/store/record-store.js'
 import type { KvRecord } from '../records/index.js'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { ProgressOptions } from 'progress-events'
 
 /** Options of `Peer.get`. */
-export interface GetOptions extends AbortOptions {
+export interface GetOptions extends AbortOptions, ProgressOptions<GetProgressEvents> {
   /** Values to collect before picking the best; fewer when the lookup ends first. @default config get.quorum */
   quorum?: number
 }
@@ -72,7 +74,7 @@ export async function getKv (context: KvGetContext, key: string, quorum: number,
   }
 
   const deadline = new Deadline(context.queryTimeoutMs, options.signal)
-  const lookup = await deadline.run(async (signal) => context.engine.getValues(dhtKey, quorum - found.length, { signal }))
+  const lookup = await deadline.run(async (signal) => context.engine.getValues(dhtKey, quorum - found.length, { signal, onProgress: options.onProgress }))
   options.signal?.throwIfAborted()
   found.push(...lookup.values.map(({ from, value }) => ({ record: decodeKvRecord(value), value, from })))
 

@@ -2,12 +2,14 @@ import { Deadline } from '../deadline.js'
 import { QuorumFailedError } from '../errors.js'
 import { decodeKvRecord, encodeKvRecord, toDhtKey } from '../records/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
+import type { PutProgressEvents } from '../kad/progress.js'
 import type { PublishedRecords } from '../kad/store/published-records.js'
 import type { RecordStore } from '../kad/store/record-store.js'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { ProgressOptions } from 'progress-events'
 
 /** Options of `Peer.put`. */
-export interface PutOptions extends AbortOptions {
+export interface PutOptions extends AbortOptions, ProgressOptions<PutProgressEvents> {
   /** Peers (this one included when it is a DHT server) that must store the record. @default config put.quorum */
   quorum?: number
   /** The record's seq. @default max(now in ms, stored seq + 1) */
@@ -74,7 +76,7 @@ export async function putKv (context: KvPutContext, key: string, value: Uint8Arr
   }
 
   const deadline = new Deadline(context.queryTimeoutMs, options.signal)
-  const { stored, asked } = await deadline.run(async (signal) => context.engine.putToClosest(dhtKey, record, { signal }))
+  const { stored, asked } = await deadline.run(async (signal) => context.engine.putToClosest(dhtKey, record, { signal, onProgress: options.onProgress }))
   options.signal?.throwIfAborted()
 
   const local = context.storesRecords ? 1 : 0

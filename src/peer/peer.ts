@@ -10,13 +10,17 @@ import type { PeerServices } from './libp2p-node.js'
 import type { OpenDatastore } from './storage.js'
 import type { ReplicationRound, RepublishRound } from '../kad/jobs/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
+import type { JoinProgressEvents } from '../kad/progress.js'
 import type { RecordSender } from '../kad/record-sender.js'
+import type { RoutingTableBucket } from '../kad/routing-table.js'
+import type { KadRequestServed } from '../kad/rpc-server.js'
 import type { PublishedRecords } from '../kad/store/published-records.js'
-import type { KvBackend, KvServer } from '../protocol/index.js'
+import type { KvBackend, KvRequestServed, KvServer } from '../protocol/index.js'
 import type { PeerConfig } from '../config/index.js'
 import type { KvRecord } from '../records/index.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { ProgressOptions } from 'progress-events'
 
 /** Events a `Peer` emits. */
 export interface PeerEvents {
@@ -24,8 +28,22 @@ export interface PeerEvents {
   ready: CustomEvent<void>
   /** Kademlia's join after `ready` has ended (`refreshRoutingTable`): it knows and is connected to its neighbours and to peers in every farther part of the network. */
   joined: CustomEvent<void>
-  /** A periodic refresh (Kademlia's join again, every `dht.refreshIntervalMs`) has ended. */
+  /** A periodic refresh (Kademlia's join again, every `dht.refreshIntervalMs`) has started. */
+  refreshing: CustomEvent<void>
+  /** A periodic refresh has ended. */
   refreshed: CustomEvent<{ routingTableSize: number, durationMs: number }>
+  /** A peer entered the DHT routing table (it answered a request or identified as a Kad server). */
+  'routing-table:add': CustomEvent<{ peerId: PeerId, size: number }>
+  /** A peer left the DHT routing table (its requests failed, or a newer peer took its place). */
+  'routing-table:remove': CustomEvent<{ peerId: PeerId, size: number }>
+  /** A put through this peer ended (`Peer.put`, so also a kv STORE): `error` when it failed. */
+  put: CustomEvent<{ key: string, durationMs: number, replicas?: number, seq?: bigint, error?: Error }>
+  /** A get through this peer ended (`Peer.get`, so also a kv RETRIEVE): `error` when it failed (e.g. a `NotFoundError`). */
+  get: CustomEvent<{ key: string, durationMs: number, seq?: bigint, sources?: number, error?: Error }>
+  /** A Kad request from another peer was answered, or refused (`error`). */
+  'kad:request': CustomEvent<KadRequestServed>
+  /** A kv protocol request (a thin client's STORE or RETRIEVE) was answered. */
+  'kv:request': CustomEvent<KvRequestServed>
   /** A bootstrap peer answered. */
   'bootstrap:connected': CustomEvent<{ addr: string, peerId: PeerId }>
   /** A bootstrap peer could not be dialed; it will be tried again in `retryInMs`. */
@@ -44,6 +62,14 @@ export interface PeerEvents {
   'write-back': CustomEvent<WriteBackDetail>
   /** A periodic job failed (it runs again at its next time). */
   'job:failed': CustomEvent<{ job: string, error: Error }>
+}
+
+/** The Kad engine of each peer, for the white-box tests of src/kad (not exported from the package). */
+const engines = new WeakMap<Peer, KadEngine>()
+
+/** The Kad engine inside `peer`: for tests of the Kad layer only, not part of the package's API. */
+export function kadEngineOf (peer: Peer): KadEngine {
+  return engines.get(peer)!
 }
 
 /** The parts `createPeer` assembles into a `Peer`. */
@@ -81,12 +107,13 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   readonly kvServer: KvServer
 
   private readonly storage: OpenDatastore
-  /** The Kad-DHT fast path: routing table (with its `peer:add` / `peer:remove` events), lookups, record store. */
-  readonly engine: KadEngine
+  /** The Kad-DHT fast path: routing table, lookups, record store. */
+  private readonly engine: KadEngine
   private readonly bootstrap: BootstrapDialer
   private readonly published: PublishedRecords
   private readonly writeBack: RecordSender
   private readonly jobs: LifecycleJobs
+  private starting?: Promise<void>
   private stopping?: Promise<void>
   private readonly stopController = new AbortController()
 
@@ -101,6 +128,8 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
     this.kvServer = parts.kvServer
     this.published = parts.published
     this.writeBack = parts.writeBack
+    engines.set(this, this.engine)
+    this.forwardEvents()
     const { dht, records } = this.config
     this.jobs = new LifecycleJobs({
       engine: this.engine,
@@ -114,6 +143,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
       expireIntervalMs: records.expireIntervalMs,
       ttlMs: records.ttlMs
     }, {
+      refreshing: () => { this.safeDispatchEvent('refreshing') },
       refreshed: (detail) => { this.safeDispatchEvent('refreshed', { detail }) },
       replicated: (detail) => { this.safeDispatchEvent('replicated', { detail }) },
       republished: (detail) => { this.safeDispatchEvent('republished', { detail }) },
@@ -148,19 +178,26 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
     return this.engine.routingTable.size
   }
 
+  /** Its DHT routing table: the non-empty k-buckets by common prefix length with this peer's Kademlia id, with each peer's last contact (a copy). */
+  getRoutingTable (): RoutingTableBucket[] {
+    return this.engine.routingTable.buckets()
+  }
+
   /**
    * Kademlia's join and refresh (`KadEngine.join`): looks up this peer's own
    * id, then peers in the farther parts of the network, which connects it to
    * its neighbours (they learn of it) and fills its routing table. Resolves
-   * when the lookups end; ends early when the peer stops.
+   * when the lookups end; ends early when the peer stops. `onProgress`
+   * hears each lookup's progress (`JoinProgressEvents`).
    */
-  async refreshRoutingTable (): Promise<void> {
-    await this.engine.join({ signal: this.stopSignal })
+  async refreshRoutingTable (options: ProgressOptions<JoinProgressEvents> = {}): Promise<void> {
+    await this.engine.join({ signal: this.stopSignal, onProgress: options.onProgress })
   }
 
-  /** Stores `value` under `key` in the DHT; see `putKv`. */
+  /** Stores `value` under `key` in the DHT; see `putKv`. Emits `put` when it ends. */
   async put (key: string, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
-    return putKv({
+    const started = performance.now()
+    return this.reported('put', key, started, putKv({
       engine: this.engine,
       records: this.engine.records,
       published: this.published,
@@ -168,19 +205,36 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
       storesRecords: !this.config.dht.clientMode,
       queryTimeoutMs: this.config.dht.queryTimeoutMs,
       ttlMs: this.config.records.ttlMs
-    }, key, value, options.quorum ?? this.config.put.quorum, options)
+    }, key, value, options.quorum ?? this.config.put.quorum, options), ({ replicas, seq }) => ({ replicas, seq }))
   }
 
-  /** Finds the best record for `key` in the DHT; see `getKv`. */
+  /** Finds the best record for `key` in the DHT; see `getKv`. Emits `get` when it ends. */
   async get (key: string, options: GetOptions = {}): Promise<GetResult> {
-    return getKv({
+    const started = performance.now()
+    return this.reported('get', key, started, getKv({
       engine: this.engine,
       records: this.engine.records,
       writeBack: this.writeBack,
       routingTableSize: () => this.routingTableSize,
       queryTimeoutMs: this.config.dht.queryTimeoutMs,
       onWriteBack: (detail) => { this.safeDispatchEvent('write-back', { detail }) }
-    }, key, options.quorum ?? this.config.get.quorum, options)
+    }, key, options.quorum ?? this.config.get.quorum, options), ({ seq, sources }) => ({ seq, sources }))
+  }
+
+  /** `operation`'s result, after emitting its `put` or `get` event (with `detail` of the result, or the error). */
+  private async reported<R, D> (type: 'put' | 'get', key: string, started: number, operation: Promise<R>, detail: (result: R) => D): Promise<R> {
+    try {
+      const result = await operation
+      if (this.listenerCount(type) > 0) {
+        this.safeDispatchEvent(type, { detail: { key, durationMs: performance.now() - started, ...detail(result) } })
+      }
+      return result
+    } catch (err) {
+      if (this.listenerCount(type) > 0) {
+        this.safeDispatchEvent(type, { detail: { key, durationMs: performance.now() - started, error: err as Error } })
+      }
+      throw err
+    }
   }
 
   /** The live record this peer itself stores for `key`, or undefined (no network). */
@@ -210,15 +264,43 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   }
 
   /**
-   * Wires libp2p events to this peer's events and decides readiness; called
-   * once by `createPeer`. With bootstrap peers, the peer is ready once its
-   * routing table holds a peer; it then joins (`refreshRoutingTable`), which
-   * connects it to its neighbours and fills its routing table. Once joined,
-   * it runs its periodic jobs (`LifecycleJobs`): the routing table's
+   * Starts libp2p, the Kad engine and the kv server, then dials the
+   * bootstrap peers in the background; called once by `createPeer` (a second
+   * call waits for the first). With bootstrap peers, the peer is ready once
+   * its routing table holds a peer; it then joins (`refreshRoutingTable`),
+   * which connects it to its neighbours and fills its routing table. Once
+   * joined, it runs its periodic jobs (`LifecycleJobs`): the routing table's
    * refresh, replication and republishing; the expiry sweep runs from the
    * start.
    */
-  watchReadiness (hasBootstrapPeers: boolean): void {
+  async start (): Promise<void> {
+    this.starting ??= (async () => {
+      await this.libp2p.start()
+      await this.engine.start()
+      await this.kvServer.start()
+      this.watchReadiness(this.config.bootstrap.length > 0)
+      this.bootstrap.start()
+    })()
+    return this.starting
+  }
+
+  /** Re-emits what its parts report as this peer's events: only `Peer` dispatches them. */
+  private forwardEvents (): void {
+    const table = this.engine.routingTable
+    table.addEventListener('peer:add', ({ detail }) => { this.safeDispatchEvent('routing-table:add', { detail: { peerId: detail, size: table.size } }) })
+    table.addEventListener('peer:remove', ({ detail }) => { this.safeDispatchEvent('routing-table:remove', { detail: { peerId: detail, size: table.size } }) })
+    this.bootstrap.addEventListener('connected', ({ detail }) => { this.safeDispatchEvent('bootstrap:connected', { detail }) })
+    this.bootstrap.addEventListener('retry', ({ detail }) => { this.safeDispatchEvent('bootstrap:retry', { detail }) })
+    this.engine.addEventListener('request:served', ({ detail }) => {
+      if (this.listenerCount('kad:request') > 0) this.safeDispatchEvent('kad:request', { detail })
+    })
+    this.kvServer.addEventListener('request', ({ detail }) => {
+      if (this.listenerCount('kv:request') > 0) this.safeDispatchEvent('kv:request', { detail })
+    })
+  }
+
+  /** Wires libp2p events to this peer's events and decides readiness. */
+  private watchReadiness (hasBootstrapPeers: boolean): void {
     this.libp2p.addEventListener('peer:connect', (event) => { this.safeDispatchEvent('peer:connect', { detail: event.detail }) })
     this.libp2p.addEventListener('peer:disconnect', (event) => { this.safeDispatchEvent('peer:disconnect', { detail: event.detail }) })
     this.jobs.startLocal()

@@ -7,7 +7,7 @@ import { validateUserKey, validateValue } from '../records/index.js'
 import { frameStream, readFrame } from './frames.js'
 import { Request, Response } from './kv-protocol.js'
 import { KV_PROTOCOL, MAX_QUORUM, MAX_TTL_SECONDS, REQUEST_DEADLINE_MS } from './limits.js'
-import type { Libp2p } from '@libp2p/interface'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** A client waits a little longer than a peer's request deadline, so the peer's TIMEOUT answer arrives first. */
@@ -68,6 +68,11 @@ export class KvProtocolError extends Error {
 export class KvClient {
   private constructor (private readonly node: Libp2p, private readonly timeoutMs: number) {}
 
+  /** The client's own peer id, as the peers it asks see it. */
+  get peerId (): PeerId {
+    return this.node.peerId
+  }
+
   /** Starts a client. Close it with `close()`. */
   static async create (init: KvClientInit = {}): Promise<KvClient> {
     const node = await createBaseLibp2p({})
@@ -82,14 +87,15 @@ export class KvClient {
   async store (peer: string | Multiaddr, key: string, value: Uint8Array, options: KvStoreOptions = {}): Promise<KvStoreResult> {
     validateUserKey(key)
     validateValue(value)
+    if (options.quorum != null && (!Number.isInteger(options.quorum) || options.quorum < 1 || options.quorum > MAX_QUORUM)) {
+      throw new RangeError(`quorum must be a whole number from 1 to ${MAX_QUORUM}, not ${options.quorum} (leave it out for the peer's default)`)
+    }
+    if (options.ttlSeconds != null && (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds < 1 || options.ttlSeconds > MAX_TTL_SECONDS)) {
+      throw new RangeError(`ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}, not ${options.ttlSeconds} (leave it out for no end)`)
+    }
+    // 0 on the wire: the peer's default (docs/protocol.md)
     const quorum = options.quorum ?? 0
-    if (!Number.isInteger(quorum) || quorum < 0 || quorum > MAX_QUORUM) {
-      throw new RangeError(`quorum must be a whole number from 1 to ${MAX_QUORUM} (0: the peer's default)`)
-    }
     const ttl = options.ttlSeconds ?? 0
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL_SECONDS) {
-      throw new RangeError(`ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}`)
-    }
     const response = await this.request(peer, { type: Request.Type.STORE, key, value: value as Uint8Array<ArrayBuffer>, quorum, ttl }, options)
     if (response.status === Response.Status.QUORUM_FAILED) {
       throw new QuorumFailedError(response.error, response.replicas, quorum)

@@ -1,3 +1,4 @@
+import { TypedEventEmitter } from 'main-event'
 import { Deadline } from '../deadline.js'
 import { InvalidKeyError, NotFoundError, QuorumFailedError, StorageFullError, TimeoutError, ValueTooLargeError } from '../errors.js'
 import { validateUserKey, validateValue } from '../records/index.js'
@@ -6,7 +7,7 @@ import { Request, Response } from './kv-protocol.js'
 import {
   KV_PROTOCOL, MAX_INBOUND_STREAMS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_QUORUM, REQUEST_DEADLINE_MS, RESPONSE_MARGIN_MS
 } from './limits.js'
-import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
 
 /** What a STORE asks of the backend. */
 export interface KvBackendPutOptions extends AbortOptions {
@@ -45,6 +46,21 @@ export interface KvBackend {
   get(key: string, options: AbortOptions): Promise<KvBackendGetResult>
 }
 
+/** One kv request served: its type (`INVALID` for a frame that is not a Request), the client, the status answered. */
+export interface KvRequestServed {
+  type: 'STORE' | 'RETRIEVE' | 'INVALID'
+  client: PeerId
+  status: Response.Status
+  /** From the request's frame to the response, in ms. */
+  durationMs: number
+}
+
+/** Events of `KvServer`. */
+export interface KvServerEvents {
+  /** A request was answered (whatever its status). */
+  request: CustomEvent<KvRequestServed>
+}
+
 /** Options of `KvServer`. */
 export interface KvServerInit {
   /** From a stream's opening to its response, in ms. @default REQUEST_DEADLINE_MS (30 s) */
@@ -53,6 +69,8 @@ export interface KvServerInit {
   maxInboundStreamsPerConnection?: number
   /** Concurrent kv streams in total. @default MAX_INBOUND_STREAMS (256) */
   maxInboundStreams?: number
+  /** Where it logs (`exper-dht:kv:server`). @default libp2p.logger */
+  logger?: ComponentLogger
 }
 
 /**
@@ -61,13 +79,16 @@ export interface KvServerInit {
  * late request costs only its own stream; the number of streams served at
  * once is capped per connection and in total.
  */
-export class KvServer {
+export class KvServer extends TypedEventEmitter<KvServerEvents> {
   private readonly requestDeadlineMs: number
   private readonly maxInboundStreamsPerConnection: number
   private readonly maxInboundStreams: number
   private readonly active = new Set<Stream>()
+  private readonly log: Logger
 
   constructor (private readonly libp2p: Libp2p, private readonly backend: KvBackend, init: KvServerInit = {}) {
+    super()
+    this.log = (init.logger ?? libp2p.logger).forComponent('exper-dht:kv:server')
     this.requestDeadlineMs = init.requestDeadlineMs ?? REQUEST_DEADLINE_MS
     this.maxInboundStreamsPerConnection = init.maxInboundStreamsPerConnection ?? MAX_INBOUND_STREAMS_PER_CONNECTION
     this.maxInboundStreams = init.maxInboundStreams ?? MAX_INBOUND_STREAMS
@@ -95,6 +116,7 @@ export class KvServer {
 
   private async serve (stream: Stream, client: PeerId): Promise<void> {
     if (this.active.size >= this.maxInboundStreams) {
+      this.log('refused a stream from %p: %d kv streams already served', client, this.active.size)
       stream.abort(new Error(`too many concurrent kv requests (limit ${this.maxInboundStreams})`))
       return
     }
@@ -105,10 +127,18 @@ export class KvServer {
     try {
       const frames = frameStream(stream)
       const frame = await readFrame(frames, { signal })
-      const response = await this.respond(frame, client, operation.signal)
+      const started = performance.now()
+      const { type, response } = await this.respond(frame, client, operation.signal)
+      if (response.status !== Response.Status.OK) {
+        this.log('%s from %p: %s %s', type, client, response.status, response.error)
+      }
+      if (this.listenerCount('request') > 0) {
+        this.safeDispatchEvent('request', { detail: { type, client, status: response.status, durationMs: performance.now() - started } })
+      }
       await frames.write(Response.encode(response), { signal })
       await stream.close({ signal })
     } catch (err) {
+      this.log('kv stream from %p reset: %s', client, (err as Error).message)
       stream.abort(err as Error)
     } finally {
       operation.clear()
@@ -117,22 +147,23 @@ export class KvServer {
     }
   }
 
-  private async respond (frame: Uint8Array, client: PeerId, signal: AbortSignal): Promise<Response> {
+  private async respond (frame: Uint8Array, client: PeerId, signal: AbortSignal): Promise<{ type: KvRequestServed['type'], response: Response }> {
     let request: Request
     try {
       request = Request.decode(frame)
     } catch (err) {
-      return failure(Response.Status.INVALID_REQUEST, `the frame is not a valid Request: ${(err as Error).message}`)
+      return { type: 'INVALID', response: failure(Response.Status.INVALID_REQUEST, `the frame is not a valid Request: ${(err as Error).message}`) }
     }
+    const type = request.type === Request.Type.STORE ? 'STORE' : 'RETRIEVE'
     try {
       validateUserKey(request.key)
       if (request.type === Request.Type.STORE) {
-        return await this.store(request, client, signal)
+        return { type, response: await this.store(request, client, signal) }
       }
       const { value, seq, expires } = await this.backend.get(request.key, { signal })
-      return { status: Response.Status.OK, value: value as Uint8Array<ArrayBuffer>, seq, replicas: 0, error: '', expires: BigInt(expires) }
+      return { type, response: { status: Response.Status.OK, value: value as Uint8Array<ArrayBuffer>, seq, replicas: 0, error: '', expires: BigInt(expires) } }
     } catch (err) {
-      return errorResponse(err as Error, signal)
+      return { type, response: errorResponse(err as Error, signal) }
     }
   }
 

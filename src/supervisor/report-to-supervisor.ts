@@ -21,11 +21,10 @@ export function reportToSupervisor (peer: Peer, proc: NodeJS.Process = process):
       proc.send?.(message, undefined, undefined, () => {})
     }
   }
-  const table = peer.engine.routingTable
-  const reportSize = (): void => { send({ type: 'routing-table', size: table.size }) }
+  const reportSize = (): void => { send({ type: 'routing-table', size: peer.routingTableSize }) }
   reportSize()
-  table.addEventListener('peer:add', reportSize)
-  table.addEventListener('peer:remove', reportSize)
+  peer.addEventListener('routing-table:add', reportSize)
+  peer.addEventListener('routing-table:remove', reportSize)
   void peer.ready.then(() => {
     send({ type: 'ready', peerId: peer.peerId.toString(), addrs: peer.getMultiaddrs().map(String) })
   })

@@ -1,5 +1,6 @@
 import { createPeer } from '../../src/index.js'
 import type { Peer, PeerInit } from '../../src/index.js'
+import type { PeerId } from '@libp2p/interface'
 
 /** Tests listen on loopback only, on a port the OS picks. */
 export const LOOPBACK_LISTEN = '/ip4/127.0.0.1/tcp/0'
@@ -52,4 +53,9 @@ export async function startNetwork (size: number, init: PeerInit = {}): Promise<
 /** Stops every peer (in parallel). */
 export async function stopPeers (peers: Peer[]): Promise<void> {
   await Promise.all(peers.map(async (peer) => peer.stop()))
+}
+
+/** Whether `peer`'s DHT routing table holds `other` (read through its public `getRoutingTable`). */
+export function routingTableHas (peer: Peer, other: PeerId): boolean {
+  return peer.getRoutingTable().some(({ peers }) => peers.some(({ peerId }) => peerId.equals(other)))
 }

@@ -1,8 +1,6 @@
 import { Libp2pRecord } from '@libp2p/record'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import type { Message } from '../kad-message.js'
-import type { RecordStore } from '../store/record-store.js'
-import type { PeerId } from '@libp2p/interface'
+import type { KadHandler } from './handler.js'
 
 /**
  * PUT_VALUE: stores the record (charged to the sender) when it is valid,
@@ -11,7 +9,7 @@ import type { PeerId } from '@libp2p/interface'
  * otherwise (the stream is then reset and the sender does not count this
  * peer as a replica: a refused record is never echoed).
  */
-export async function handlePutValue (records: RecordStore, from: PeerId, request: Message): Promise<Message> {
+export const handlePutValue: KadHandler = async ({ records }, from, request) => {
   if (request.key == null || request.record == null) {
     throw new TypeError('PUT_VALUE without a key or a record')
   }

@@ -1,4 +1,4 @@
-import { REPLICATION_CONCURRENCY, REPLICATION_MAX_QUEUED, REPLICATION_NEW_PEERS_DELAY, REPLICATION_PUSHERS, REPUBLISH_CHECK_INTERVAL } from '../constants.js'
+import { REPLICATION_CONCURRENCY, REPLICATION_MAX_QUEUED, REPLICATION_NEW_PEERS_DELAY, REPLICATION_PUSHERS, REPUBLISH_CHECK_INTERVAL } from '../limits.js'
 import { RecordSender } from '../record-sender.js'
 import { expireJob } from './expire.js'
 import { refreshJob } from './refresh.js'
@@ -18,6 +18,7 @@ export type { RepublishRound } from './republish.js'
 
 /** What the lifecycle jobs report. */
 export interface LifecycleJobEvents {
+  refreshing(): void
   refreshed(round: RefreshRound): void
   replicated(round: ReplicationRound): void
   republished(round: RepublishRound): void
@@ -60,7 +61,7 @@ export class LifecycleJobs {
     const failed = (job: string) => ({ onError: (error: Error) => { events.failed(job, error) } })
     // a peer that left the routing table while its copy waited (it failed twice) is not sent to
     this.sender = new RecordSender(init.engine, { concurrency: REPLICATION_CONCURRENCY, maxQueued: REPLICATION_MAX_QUEUED, shouldSend: (peer) => init.engine.routingTable.has(peer) })
-    this.refresh = refreshJob(init.engine, init.refreshIntervalMs, events.refreshed, failed('refresh'))
+    this.refresh = refreshJob(init.engine, init.refreshIntervalMs, events.refreshing, events.refreshed, failed('refresh'))
     this.expire = expireJob(init.records, init.expireIntervalMs, events.expired, failed('expire'))
     if (init.storesRecords) {
       this.replicate = new ReplicateJob({

@@ -13,8 +13,9 @@ export interface RefreshRound {
  * Kademlia's join again every `intervalMs`, which finds the peers that
  * joined since and counts failures against the ones gone.
  */
-export function refreshJob (engine: KadEngine, intervalMs: number, onRound: (round: RefreshRound) => void, options?: PeriodicJobOptions): PeriodicJob {
+export function refreshJob (engine: KadEngine, intervalMs: number, onStart: () => void, onRound: (round: RefreshRound) => void, options?: PeriodicJobOptions): PeriodicJob {
   return new PeriodicJob(async (signal) => {
+    onStart()
     const started = performance.now()
     await engine.join({ signal })
     if (!signal.aborted) {

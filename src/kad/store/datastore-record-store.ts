@@ -2,6 +2,7 @@ import { Libp2pRecord } from '@libp2p/record'
 import { Key } from 'interface-datastore'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import { MAX_KNOWN_HOLDERS, RECORD_OVERHEAD_BYTES } from '../limits.js'
 import { StaleRecordError, StorageFullError } from '../../errors.js'
 import { namespaceOf, recordExpiry } from '../../records/index.js'
 import { distancePrefix, compareDistances, kadId } from '../kad-id.js'
@@ -27,12 +28,6 @@ export const LEGACY_RECORD_PREFIX = `${DHT_DATASTORE_PREFIX}/record/`
 
 /** Written once the records under `LEGACY_RECORD_PREFIX` were moved to `DHT_RECORD_PREFIX`, so the move runs once per datastore. */
 export const RECORD_PREFIX_MIGRATED = new Key('/exper-dht/migrations/record-prefix', false)
-
-/** What one record costs beyond its encoded bytes, counted against `maxBytes` (its entry, ids and holder list in memory). */
-export const RECORD_OVERHEAD_BYTES = 512
-
-/** Holders remembered per record: twice k at the default k, enough for its k closest peers and some that left them. */
-export const MAX_KNOWN_HOLDERS = 40
 
 /** The datastore key under which a record for `dhtKey` is kept (named as @libp2p/kad-dht names its own, under our prefix). */
 export function recordDatastoreKey (dhtKey: Uint8Array): Key {

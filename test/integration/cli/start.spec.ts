@@ -111,6 +111,20 @@ describe('exper-dht start (real processes)', () => {
     expect(await cli.stop()).to.deep.equal({ code: 0, signal: null })
   })
 
+  it('logs what its components do on stderr when DEBUG names them (exper-dht:*), and prints nothing there otherwise', async () => {
+    const server = start('--ephemeral')
+    const { addrs } = await server.waitForEvent('ready')
+    const debugged = new CliProcess(['start', '--listen', LOOPBACK_LISTEN, '--json', '--ephemeral', '--bootstrap', (addrs as string[])[0]], { DEBUG: 'exper-dht:*' })
+    running.push(debugged)
+    await debugged.waitForEvent('bootstrap-connected')
+    await server.waitForEvent('peer-connected')
+    expect(await debugged.stop()).to.deep.equal({ code: 0, signal: null })
+    expect(await server.stop()).to.deep.equal({ code: 0, signal: null })
+    expect(debugged.stderr).to.match(/exper-dht:peer:bootstrap connected to \/ip4\/127\.0\.0\.1\//)
+    expect(debugged.stderr).to.not.match(/\blibp2p:/)
+    expect(server.stderr).to.equal('')
+  })
+
   it('--client runs a query-only peer that joins through a server', async () => {
     const server = start('--ephemeral')
     const { addrs } = await server.waitForEvent('ready')

@@ -5,6 +5,7 @@ import { CliProcess, runCli } from '../../helpers/cli.js'
 import { KadProbe } from '../../helpers/kad-probe.js'
 import { addressOf, LOOPBACK_LISTEN, startPeer, stopPeers } from '../../helpers/peers.js'
 import { liveExpires } from '../../helpers/records.js'
+import { kadEngineOf } from '../../../src/peer/peer.js'
 import type { Peer } from '../../../src/index.js'
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -50,7 +51,7 @@ describe('bounded storage: a flooding peer is held to its share, and the peer ke
 
     const first = await flood(probes[0], addr, 'first', 10)
     expect(first, 'records of 64 KiB within a 300,000-byte share').to.equal(4)
-    expect(target.engine.records.bytesOf(probes[0].peer.peerId.toString())).to.be.at.most(limits.maxBytesPerPeer)
+    expect(kadEngineOf(target).records.bytesOf(probes[0].peer.peerId.toString())).to.be.at.most(limits.maxBytesPerPeer)
     const second = await flood(probes[1], addr, 'second', 10)
     const third = await flood(probes[2], addr, 'third', 10)
     expect(first + second + third, 'the store stops at records.maxBytes').to.be.below(12)

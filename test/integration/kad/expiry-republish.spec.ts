@@ -3,6 +3,7 @@ import { NotFoundError, resolveConfig, toDhtKey } from '../../../src/index.js'
 import { nextEvent } from '../../helpers/events.js'
 import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
+import { kadEngineOf } from '../../../src/peer/peer.js'
 import type { Peer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
@@ -11,7 +12,7 @@ const bytes = (value: string): Uint8Array => new TextEncoder().encode(value)
 
 /** Resolves once `peer` holds no live record of `key` and its sweep has deleted what expired. */
 async function expiredAt (peer: Peer, key: string): Promise<void> {
-  while (peer.engine.records.get(toDhtKey(key)) != null || peer.holdings.records > 0) {
+  while (kadEngineOf(peer).records.get(toDhtKey(key)) != null || peer.holdings.records > 0) {
     await nextEvent(peer, 'expired')
   }
 }
@@ -117,7 +118,7 @@ describe('a restart keeps the published list and the expiries', () => {
 })
 
 function decodeExpires (peer: Peer, key: string): bigint {
-  const held = peer.engine.records.get(toDhtKey(key))
+  const held = kadEngineOf(peer).records.get(toDhtKey(key))
   expect(held, 'held').to.not.equal(undefined)
   return BigInt(held!.expires)
 }

@@ -5,6 +5,7 @@ import { nextEvent } from '../../helpers/events.js'
 import { startNetwork } from '../../helpers/peers.js'
 import { liveExpires } from '../../helpers/records.js'
 import { closestTo } from '../../helpers/xor-distance.js'
+import { kadEngineOf } from '../../../src/peer/peer.js'
 import type { Peer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
@@ -27,7 +28,7 @@ describe('gets that find what exists (a lookup goes on to the k closest; the bes
     const holder = order[k - 1]
     const reader = order[order.length - 1]
     const record = encodeKvRecord({ value: new TextEncoder().encode('found'), seq: 7n, publisher: new Uint8Array(), expires: liveExpires() })
-    await holder.engine.records.put(dhtKey, record)
+    await kadEngineOf(holder).records.put(dhtKey, record)
 
     const writtenBack = nextEvent(reader, 'write-back', (detail) => detail.key === key)
     const got = await reader.get(key, { quorum: 1 })
@@ -40,7 +41,7 @@ describe('gets that find what exists (a lookup goes on to the k closest; the bes
     for (const peer of order.slice(0, 3)) {
       expect(await peer.getLocal(key), 'each of the 3 closest answers first, so it lacked it and now holds it').to.not.equal(undefined)
     }
-    const holders = order.filter((peer) => peer.engine.records.get(dhtKey) != null)
+    const holders = order.filter((peer) => kadEngineOf(peer).records.get(dhtKey) != null)
     expect(holders).to.have.length(1 + peers)
     expect(holders.every((peer) => order.indexOf(peer) < k), 'written back only to the k closest').to.equal(true)
   })
@@ -50,7 +51,7 @@ describe('gets that find what exists (a lookup goes on to the k closest; the bes
     const dhtKey = toDhtKey('held-by-nobody')
     const err = await reader.get('held-by-nobody', { quorum: 1 }).then(() => undefined, (error: Error) => error)
     expect(err?.name).to.equal('NotFoundError')
-    const { values, without } = await reader.engine.getValues(dhtKey, 1)
+    const { values, without } = await kadEngineOf(reader).getValues(dhtKey, 1)
     expect(values).to.deep.equal([])
     const asked = new Set(without.map(String))
     const order = byDistance(dhtKey).filter((peer) => peer !== reader)

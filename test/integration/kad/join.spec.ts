@@ -1,10 +1,12 @@
 import { expect } from 'chai'
 import { resolveConfig } from '../../../src/index.js'
 import { commonPrefixLength, kadId } from '../../../src/kad/kad-id.js'
-import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
+import { addressOf, routingTableHas, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
+import { kadEngineOf } from '../../../src/peer/peer.js'
 import type { Peer } from '../../../src/index.js'
-import type { LookupResult } from '../../../src/kad/lookup.js'
+import type { JoinProgressEvents } from '../../../src/kad/progress.js'
 import type { TestNetwork } from '../../helpers/peers.js'
+import type { PeerId } from '@libp2p/interface'
 
 describe("Kademlia's join: the lookup of its own id, then the farther buckets", () => {
   let network: TestNetwork
@@ -28,21 +30,21 @@ describe("Kademlia's join: the lookup of its own id, then the farther buckets", 
     extra.push(hasty)
     await hasty.joined
     for (const other of [...network.peers, ...newcomer == null ? [] : [newcomer]]) {
-      expect(hasty.engine.routingTable.has(other.peerId)).to.equal(true)
+      expect(routingTableHas(hasty, other.peerId)).to.equal(true)
     }
   })
 
   it('looks up its own id, then one key in each bucket up to the common prefix length of the farthest of its k closest peers', async () => {
     const peer = network.peers[5]
-    const self = peer.engine.routingTable.selfKadId
-    const lookups = recordLookups(peer)
-    await peer.refreshRoutingTable()
+    const self = kadEngineOf(peer).routingTable.selfKadId
+    const { lookups, onProgress } = recordLookups()
+    await peer.refreshRoutingTable({ onProgress })
 
     const [own, ...refreshes] = lookups
     expect(own.key).to.deep.equal(peer.peerId.toMultihash().bytes)
     const k = resolveConfig().dht.kBucketSize
-    expect(own.result.closest).to.have.length(k)
-    const farthest = own.result.closest[k - 1].id.toMultihash().bytes
+    expect(own.closest).to.have.length(k)
+    const farthest = own.closest[k - 1].toMultihash().bytes
     const buckets = commonPrefixLength(self, kadId(farthest)) + 1
     expect(refreshes.map(({ key }) => commonPrefixLength(self, kadId(key)))).to.deep.equal(Array.from({ length: buckets }, (_, cpl) => cpl))
   })
@@ -51,8 +53,8 @@ describe("Kademlia's join: the lookup of its own id, then the farther buckets", 
     const small = await startNetwork(4)
     try {
       const peer = small.peers[1]
-      const lookups = recordLookups(peer)
-      await peer.refreshRoutingTable()
+      const { lookups, onProgress } = recordLookups()
+      await peer.refreshRoutingTable({ onProgress })
       expect(lookups).to.have.length(1)
       expect(peer.routingTableSize).to.equal(3)
     } finally {
@@ -61,14 +63,15 @@ describe("Kademlia's join: the lookup of its own id, then the farther buckets", 
   })
 })
 
-/** Records every FIND_NODE lookup `peer`'s engine runs from now on: its key and its result. */
-function recordLookups (peer: Peer): Array<{ key: Uint8Array, result: LookupResult }> {
-  const lookups: Array<{ key: Uint8Array, result: LookupResult }> = []
-  const closestPeers = peer.engine.closestPeers.bind(peer.engine)
-  peer.engine.closestPeers = async (key, options, beta) => {
-    const result = await closestPeers(key, options, beta)
-    lookups.push({ key, result })
-    return result
+/** Records every lookup of a join or refresh of `peer`'s routing table, from its progress events: its key and the closest peers it found. */
+function recordLookups (): { lookups: Array<{ key: Uint8Array, closest: PeerId[] }>, onProgress: (event: JoinProgressEvents) => void } {
+  const lookups: Array<{ key: Uint8Array, closest: PeerId[] }> = []
+  return {
+    lookups,
+    onProgress: (event) => {
+      if (event.type === 'exper-dht:lookup:end') {
+        lookups.push({ key: event.detail.key, closest: event.detail.closest })
+      }
+    }
   }
-  return lookups
 }

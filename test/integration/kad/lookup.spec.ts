@@ -3,6 +3,7 @@ import { resolveConfig, toDhtKey } from '../../../src/index.js'
 import { kadId } from '../../../src/kad/kad-id.js'
 import { startNetwork } from '../../helpers/peers.js'
 import { closestTo } from '../../helpers/xor-distance.js'
+import { kadEngineOf } from '../../../src/peer/peer.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
 describe('lookups with the default dht.resiliency (3, as go-libp2p-kad-dht)', () => {
@@ -18,8 +19,8 @@ describe('lookups with the default dht.resiliency (3, as go-libp2p-kad-dht)', ()
     const peer = network.peers[3]
     for (let i = 0; i < 5; i++) {
       const key = toDhtKey(`lookup-${i}`)
-      const early = await peer.engine.closestPeers(key)
-      const full = await peer.engine.closestPeers(key, {}, k)
+      const early = await kadEngineOf(peer).closestPeers(key)
+      const full = await kadEngineOf(peer).closestPeers(key, {}, k)
       expect(early.queried).to.be.below(k)
       expect(full.queried).to.be.at.least(k)
       expect(early.closest.map(({ id }) => id.toString())).to.deep.equal(full.closest.map(({ id }) => id.toString()))

@@ -4,6 +4,7 @@ import { kadId } from '../../../src/kad/kad-id.js'
 import { nextEvent } from '../../helpers/events.js'
 import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
 import { closestTo } from '../../helpers/xor-distance.js'
+import { kadEngineOf } from '../../../src/peer/peer.js'
 import type { Peer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
@@ -63,8 +64,8 @@ describe('replication by holders: records stay while the network grows and its p
     // peer 1 joined through peer 0, which identified it on that inbound connection
     const agent = new TextDecoder().decode((await first.libp2p.peerStore.get(second.peerId)).metadata.get('AgentVersion'))
     expect(agent).to.match(new RegExp(`^exper-dht/${packageVersion().replaceAll('.', '\\.')} node/`))
-    expect(first.engine.replicates(second.peerId)).to.equal(true)
-    expect(first.engine.replicates(first.peerId), 'a peer it never identified is not counted on').to.equal(false)
+    expect(kadEngineOf(first).replicates(second.peerId)).to.equal(true)
+    expect(kadEngineOf(first).replicates(first.peerId), 'a peer it never identified is not counted on').to.equal(false)
   })
 
   it('every record is found from every new peer once the network has grown 8 → 32', async function () {
@@ -80,7 +81,7 @@ describe('replication by holders: records stay while the network grows and its p
     /** For each key, the peers (by index) of its k closest in the whole network that lack it. */
     const gaps = (): Record<string, number[]> => Object.fromEntries(keys.map((key) => {
       const closest = closestTo(kadId(toDhtKey(key)), everyone.map((peer) => peer.peerId), k)
-      return [key, everyone.filter((peer) => closest.includes(peer.peerId.toString()) && peer.engine.records.get(toDhtKey(key)) == null).map((peer) => everyone.indexOf(peer))]
+      return [key, everyone.filter((peer) => closest.includes(peer.peerId.toString()) && kadEngineOf(peer).records.get(toDhtKey(key)) == null).map((peer) => everyone.indexOf(peer))]
     }).filter(([, lacking]) => lacking.length > 0))
     // the nearest holder sends a record on to the rest of its k closest; a peer that has just received one waits a round
     for (let round = 1; round <= 6 && Object.keys(gaps()).length > 0; round++) {

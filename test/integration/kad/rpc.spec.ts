@@ -7,11 +7,12 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import * as varint from 'uint8-varint'
 import { concat } from 'uint8arrays/concat'
 import { encodeKvRecord, toDhtKey } from '../../../src/index.js'
-import { MAX_KAD_MESSAGE_BYTES } from '../../../src/kad/constants.js'
+import { MAX_KAD_MESSAGE_BYTES } from '../../../src/kad/limits.js'
 import { Message, MessageType } from '../../../src/kad/kad-message.js'
 import { KadRpcClient } from '../../../src/kad/rpc-client.js'
 import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
 import { liveExpires } from '../../helpers/records.js'
+import { kadEngineOf } from '../../../src/peer/peer.js'
 import type { Peer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
@@ -150,7 +151,7 @@ describe('Kad RPC on long-lived streams', () => {
 
   it('finds every internal of the installed @libp2p/kad-dht the fast path relies on: nothing degraded', () => {
     for (const peer of network.peers) {
-      expect(peer.engine.kadDhtDegraded).to.deep.equal([])
+      expect(kadEngineOf(peer).kadDhtDegraded).to.deep.equal([])
     }
   })
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { addressOf, startPeer, stopPeers } from '../../helpers/peers.js'
+import { addressOf, routingTableHas, startPeer, stopPeers } from '../../helpers/peers.js'
 import type { Peer } from '../../../src/index.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -39,7 +39,7 @@ describe('identify on new connections', function () {
     // the join's lookup learned of `second` from `first` and dialed it for a FIND_NODE
     const toSecond = third.libp2p.getConnections(second.peerId)
     expect(toSecond.map((connection) => connection.direction)).to.deep.equal(['outbound'])
-    expect(third.engine.routingTable.has(second.peerId)).to.equal(true)
+    expect(routingTableHas(third, second.peerId)).to.equal(true)
     expect(byThird.ids.map(String)).to.deep.equal([first.peerId.toString()])
     // `second` identified the inbound connection
     await bySecond.identified(third.peerId)

@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { connect, createServer } from 'node:net'
 import { expect } from 'chai'
-import { startPeer } from '../../helpers/peers.js'
+import { routingTableHas, startPeer } from '../../helpers/peers.js'
 import type { Peer } from '../../../src/index.js'
 import type { AddressInfo, Server, Socket } from 'node:net'
 
@@ -67,6 +67,6 @@ describe('joining through a bootstrap peer', function () {
     })
     const outcome = await Promise.race([joining.ready.then(() => 'ready'), redialed])
     expect(outcome).to.equal('ready')
-    expect(joining.engine.routingTable.has(first.peerId)).to.equal(true)
+    expect(routingTableHas(joining, first.peerId)).to.equal(true)
   })
 })

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { resolveConfig } from '../../../src/index.js'
-import { addressOf, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
+import { addressOf, routingTableHas, startNetwork, startPeer, stopPeers } from '../../helpers/peers.js'
+import { kadEngineOf } from '../../../src/peer/peer.js'
 import type { Peer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
@@ -23,15 +24,11 @@ async function nextRefresh (peer: Peer, accept: (routingTableSize: number) => bo
   })
 }
 
-/** Counts the joins `peer` starts from now on. */
-function countJoins (peer: Peer): () => number {
-  let joins = 0
-  const join = peer.engine.join.bind(peer.engine)
-  peer.engine.join = async (options) => {
-    joins++
-    await join(options)
-  }
-  return () => joins
+/** Counts the periodic refreshes `peer` starts from now on (its `refreshing` events). */
+function countRefreshes (peer: Peer): () => number {
+  let refreshes = 0
+  peer.addEventListener('refreshing', () => { refreshes++ })
+  return () => refreshes
 }
 
 describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', () => {
@@ -63,17 +60,12 @@ describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', ()
     let joins = 0
     let running = 0
     let overlapped = false
-    const join = peer.engine.join.bind(peer.engine)
-    peer.engine.join = async (options) => {
+    peer.addEventListener('refreshing', () => {
       joins++
       overlapped ||= running > 0
       running++
-      try {
-        await join(options)
-      } finally {
-        running--
-      }
-    }
+    })
+    peer.addEventListener('refreshed', () => { running-- })
     await peer.joined
     const joinsBefore = joins
     const first = await nextRefresh(peer)
@@ -99,12 +91,12 @@ describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', ()
     await peer.joined
     expect(peer.routingTableSize).to.equal(network.peers.length)
     for (const lost of network.peers.slice(1, 4)) {
-      peer.engine.routingTable.remove(lost.peerId)
+      kadEngineOf(peer).routingTable.remove(lost.peerId)
     }
     expect(peer.routingTableSize).to.equal(network.peers.length - 3)
     await nextRefresh(peer, (size) => size === network.peers.length)
     for (const other of network.peers) {
-      expect(peer.engine.routingTable.has(other.peerId)).to.equal(true)
+      expect(routingTableHas(peer, other.peerId)).to.equal(true)
     }
   })
 
@@ -116,7 +108,7 @@ describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', ()
     await stopPeers(gone)
     await nextRefresh(peer, (size) => size === network.peers.length - gone.length)
     for (const peerGone of gone) {
-      expect(peer.engine.routingTable.has(peerGone.peerId)).to.equal(false)
+      expect(routingTableHas(peer, peerGone.peerId)).to.equal(false)
     }
   })
 
@@ -125,7 +117,7 @@ describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', ()
     extra.push(peer)
     await nextRefresh(peer)
     await peer.stop()
-    const joins = countJoins(peer)
+    const joins = countRefreshes(peer)
     await twoRefreshesOfAnotherPeer()
     expect(joins()).to.equal(0)
   })
@@ -136,7 +128,7 @@ describe('the periodic refresh of the routing table (dht.refreshIntervalMs)', ()
     await peer.joined
     let refreshes = 0
     peer.addEventListener('refreshed', () => { refreshes++ })
-    const joins = countJoins(peer)
+    const joins = countRefreshes(peer)
     await twoRefreshesOfAnotherPeer()
     expect(joins()).to.equal(0)
     expect(refreshes).to.equal(0)

@@ -102,6 +102,20 @@ describe('/exper-dht/kv/1.0.0 on a 5-peer network', () => {
     expect(err?.message).to.match(/5 of the 6 replicas/)
   })
 
+  for (const [option, value, reason] of [
+    ['quorum', 0, /quorum must be a whole number from 1 to 64, not 0 \(leave it out for the peer's default\)/],
+    ['quorum', 65, /from 1 to 64, not 65/],
+    ['quorum', 1.5, /not 1.5/],
+    ['ttlSeconds', 0, /ttl must be a whole number of seconds from 1 to 4294967295, not 0 \(leave it out for no end\)/],
+    ['ttlSeconds', -1, /not -1/]
+  ] as const) {
+    it(`the client refuses ${option} ${value} before sending anything`, async () => {
+      const err = await client.store(addrA, 'bad-option', bytes('v'), { [option]: value }).then(() => undefined, (e: Error) => e)
+      expect(err).to.be.instanceOf(RangeError)
+      expect(err?.message).to.match(reason)
+    })
+  }
+
   describe('abuse costs only the abusive stream', () => {
     it('garbage: a broken length prefix is reset, a garbage body is INVALID_REQUEST', async () => {
       const garbage = createHash('sha512').update('garbage').digest()

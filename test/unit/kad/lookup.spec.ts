@@ -66,9 +66,9 @@ describe('kad lookup', () => {
     expect(result.stopped).to.equal(false)
   })
 
-  it('with beta, ends once the beta closest have answered and returns the k closest known', async () => {
+  it('with resiliency, ends once the resiliency closest have answered and returns the k closest known', async () => {
     const full = await lookup({ target, self, k: K, alpha: 3, seeds: farthestSeed(), query: async (peer) => answer(peer) })
-    const early = await lookup({ target, self, k: K, alpha: 3, beta: 2, seeds: farthestSeed(), query: async (peer) => answer(peer) })
+    const early = await lookup({ target, self, k: K, alpha: 3, resiliency: 2, seeds: farthestSeed(), query: async (peer) => answer(peer) })
     expect(early.closest.map(({ id }) => id.toString())).to.deep.equal(full.closest.map(({ id }) => id.toString()))
     expect(early.queried).to.be.below(full.queried)
   })

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { kadId } from '../../../src/kad/kad-id.js'
-import { MAX_FAILURES, RoutingTable } from '../../../src/kad/routing-table.js'
+import { MAX_FAILURES } from '../../../src/kad/limits.js'
+import { RoutingTable } from '../../../src/kad/routing-table.js'
 import { makePeerIds } from '../../helpers/peer-ids.js'
 import { xorDistance } from '../../helpers/xor-distance.js'
 import type { PeerId } from '@libp2p/interface'

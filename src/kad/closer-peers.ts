@@ -1,7 +1,7 @@
-import { kadId } from '../kad-id.js'
-import type { AddressBook } from '../address-book.js'
-import type { PeerInfo } from '../kad-message.js'
-import type { RoutingTable } from '../routing-table.js'
+import { kadId } from './kad-id.js'
+import type { AddressBook } from './address-book.js'
+import type { PeerInfo } from './kad-message.js'
+import type { RoutingTable } from './routing-table.js'
 import type { PeerId } from '@libp2p/interface'
 
 /** What the closer-peers part of a response needs. */

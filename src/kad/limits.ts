@@ -67,3 +67,21 @@ export const WRITE_BACK_MAX_QUEUED = 64
  * replicate (go-libp2p-kad-dht does not).
  */
 export const REPLICATING_AGENT_NAME = 'exper-dht'
+
+/** Failed requests in a row after which a peer leaves the table. */
+export const MAX_FAILURES = 2
+
+/** Answers of `closestPeers` remembered until the table's membership changes. */
+export const CLOSEST_CACHE_SIZE = 1024
+
+/** How many largest-size frames' worth of bytes a reader may hold unread before it gives up on the stream. */
+export const MAX_UNREAD_FRAMES = 4
+
+/** Peer ids whose Kademlia id is remembered: they come back in every response. */
+export const PEER_KAD_ID_CACHE_SIZE = 8192
+
+/** What one record costs beyond its encoded bytes, counted against `maxBytes` (its entry, ids and holder list in memory). */
+export const RECORD_OVERHEAD_BYTES = 512
+
+/** Holders remembered per record: twice k at the default k, enough for its k closest peers and some that left them. */
+export const MAX_KNOWN_HOLDERS = 40
