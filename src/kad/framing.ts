@@ -14,7 +14,7 @@ interface Waiter {
  * arrive: one 'message' listener cuts the bytes into frames, which wait in a
  * queue for `read`. It replaces @libp2p/utils' `lpStream` for the Kad RPCs,
  * whose every read awaits the length one byte at a time, each byte a promise
- * raced against the signal (≈ 7 % of a get's CPU). A frame longer than
+ * raced against the signal (docs/deviations.md#kad-messages-framed-without-a-promise-per-length-byte). A frame longer than
  * `maxDataLength`, or too many frames left unread, aborts the stream. Reads
  * are one at a time.
  */

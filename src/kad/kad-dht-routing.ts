@@ -97,10 +97,8 @@ export function checkKadDhtInternals (dht: KadDHT): KadDhtInternals {
  * (identify, answers), so this stops @libp2p/kad-dht's connection listener,
  * its self-query and its periodic refresh (a forced `refreshRoutingTable()`
  * still runs), and hands it our peers instead, marked as just checked so that
- * it does not ping them. Measured: a first contact cost 73 ms of CPU with the
- * pings, 45 without; 50 peers joining in one process opened 749 connections
- * and had all joined after 15 s without its self-queries, 981 and 24 s with
- * them. @libp2p/kad-dht keeps a full routing table for what it still does
+ * it does not ping them (docs/deviations.md#libp2pkad-dhts-routing-table-is-fed-not-pinged).
+ * @libp2p/kad-dht keeps a full routing table for what it still does
  * (provider records, libp2p's peer and content routing). If its internals ever
  * change shape, what is missing is left running and peers are added through
  * its (pinging) `add` (`checkKadDhtInternals` lists it in `degraded`).

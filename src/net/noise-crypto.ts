@@ -12,18 +12,13 @@ const PKCS8_X25519_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30,
 const privateKeys = new Map<string, KeyObject>()
 
 /**
- * Noise's crypto with a faster X25519 for Node: @chainsafe/libp2p-noise turns
- * every raw key into a Node key object by parsing DER (PKCS #8 / SPKI) at each
- * Diffie-Hellman — about 0.6 ms each, three per handshake and side, most of a
- * connection's CPU. Here key pairs are generated straight into JWK and the
- * private key objects, imported from that JWK, kept for their next use;
- * public keys are imported as JWK too (≈ 25 µs). Hashing and
- * ChaCha20-Poly1305 are Noise's own.
- *
- * A key object made by `generateKeyPairSync` is never exported: on Node 20 an
- * export holds the key's mutex while it allocates, and a garbage collection
- * then finalizing the job that generated the key takes the same mutex in its
- * destructor: the process deadlocks (it hung the benchmark at N = 100).
+ * Noise's crypto with a faster X25519 for Node: @chainsafe/libp2p-noise parses
+ * DER into a Node key object at every Diffie-Hellman, most of a connection's
+ * CPU. Here key pairs are generated straight into JWK and the private key
+ * objects are kept; public keys are imported as JWK. Hashing and
+ * ChaCha20-Poly1305 are Noise's own. A key object made by
+ * `generateKeyPairSync` is never exported: on Node 20 that can deadlock the
+ * process in a garbage collection. docs/deviations.md#noises-x25519-without-der-parsing
  */
 export const noiseCrypto: ICryptoInterface = {
   ...defaultCrypto,

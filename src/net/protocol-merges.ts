@@ -17,6 +17,7 @@ const REMEMBERED_FOR_MS = 10 * 60_000
  * protocols that are all listed from memory; any other update, and every
  * update of a peer not seen in the last `REMEMBERED_FOR_MS`, goes to the peer
  * store as before.
+ * docs/deviations.md#no-peer-store-write-for-a-protocol-already-listed
  */
 export function skipRedundantProtocolMerges (libp2p: Libp2p): void {
   const peerStore = libp2p.peerStore

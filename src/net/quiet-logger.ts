@@ -11,6 +11,7 @@ const nothing = (): void => {}
  * every name `DEBUG` does not enable and the library's own logger for the
  * others, so `DEBUG=libp2p:*` works as before; the choice is made when the
  * logger is, so set `DEBUG` before starting the peer.
+ * docs/deviations.md#loggers-built-only-for-names-debug-enables
  */
 export function quietLogger (): ComponentLogger {
   return { forComponent: loggerFor }

@@ -9,6 +9,7 @@ import { StreamState, YamuxStream } from '@chainsafe/libp2p-yamux/stream'
  * Updates that carry SYN/ACK flags, paused streams and half-consumed windows
  * go through the library's own logic unchanged. Applied once, when this
  * module is first imported (by every libp2p node this package creates).
+ * docs/deviations.md#yamux-grants-window-at-half-not-after-every-frame
  */
 interface WindowState {
   state: StreamState

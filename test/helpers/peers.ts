@@ -1,4 +1,4 @@
-import { createPeer } from '../../src/index.js'
+import { createPeer, createTestnet } from '../../src/index.js'
 import type { Peer, PeerInit } from '../../src/index.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -21,33 +21,9 @@ export interface TestNetwork {
   stop(): Promise<void>
 }
 
-/**
- * Starts `size` peers: peer 0 first, then the others in parallel, each
- * bootstrapping from peer 0; resolves once every peer has joined (ready, and
- * its join's lookups done), so tests start on a settled network.
- */
-export async function startNetwork (size: number, init: PeerInit = {}): Promise<TestNetwork> {
-  const first = await startPeer(init)
-  const peers = [first]
-  try {
-    const others = await Promise.allSettled(
-      Array.from({ length: size - 1 }, async () => startPeer({ ...init, bootstrap: [addressOf(first)] }))
-    )
-    for (const result of others) {
-      if (result.status === 'fulfilled') {
-        peers.push(result.value)
-      }
-    }
-    const failed = others.find((result) => result.status === 'rejected')
-    if (failed != null) {
-      throw failed.reason
-    }
-    await Promise.all(peers.map(async (peer) => peer.joined))
-  } catch (err) {
-    await stopPeers(peers)
-    throw err
-  }
-  return { peers, stop: async () => { await stopPeers(peers) } }
+/** The library's `createTestnet` on loopback: `size` ephemeral peers, each created with `init`, all joined. */
+export async function startNetwork (size: number, init: Omit<PeerInit, 'listen' | 'bootstrap' | 'dataDir'> = {}): Promise<TestNetwork> {
+  return createTestnet(size, { ...init, host: '127.0.0.1' })
 }
 
 /** Stops every peer (in parallel). */
