@@ -98,6 +98,7 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       dataDir,
       kvServer: new KvServer(libp2p, { put: async (...args) => created.put(...args), get: async (...args) => created.get(...args) }, init.kvServer),
       published,
+      privateKey,
       writeBack: new RecordSender(engine, { concurrency: WRITE_BACK_CONCURRENCY, maxQueued: WRITE_BACK_MAX_QUEUED })
     })
     await libp2p.start()

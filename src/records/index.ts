@@ -8,5 +8,5 @@ export { signedBytes, signRecord, parseSignedRecord, validateSignedRecord } from
 export type { SignedFields } from './signed-record.js'
 export { validateKvRecord, parseKvRecord } from './validator.js'
 export { compareKvRecords, selectKvRecord } from './selector.js'
-export { recordValidators, recordSelectors, recordExpiry, namespaceOf } from './namespaces.js'
+export { recordValidators, recordSelectors, recordExpiry, renewRecord, namespaceOf } from './namespaces.js'
 export * from './limits.js'
