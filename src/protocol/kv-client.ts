@@ -1,9 +1,9 @@
 import '../shim/promise-with-resolvers.js'
 import { multiaddr } from '@multiformats/multiaddr'
 import { Deadline } from '../deadline.js'
-import { NotFoundError, QuorumFailedError, TimeoutError } from '../errors.js'
+import { InvalidSignatureError, NotFoundError, QuorumFailedError, TimeoutError } from '../errors.js'
 import { createBaseLibp2p } from '../net/base-libp2p.js'
-import { validateUserKey, validateValue } from '../records/index.js'
+import { decodeKvRecord, parseSignedKey, toSignedDhtKey, validateSignedRecord, validateUserKey, validateValue } from '../records/index.js'
 import { frameStream, readFrame } from './frames.js'
 import { Request, Response } from './kv-protocol.js'
 import { KV_PROTOCOL, MAX_QUORUM, MAX_TTL_SECONDS, REQUEST_DEADLINE_MS } from './limits.js'
@@ -51,6 +51,18 @@ export interface KvRetrieveResult {
   expires: number
 }
 
+/** What a signed RETRIEVE found, verified by the client against the key's owner. */
+export interface KvRetrieveSignedResult extends KvRetrieveResult {
+  /** The whole signed record, as the owner signed it. */
+  record: Uint8Array
+}
+
+/** Options of `KvClient.storeSigned`. */
+export interface KvStoreSignedOptions extends KvRequestOptions {
+  /** Peers that must store the record. @default the serving peer's default (1) */
+  quorum?: number
+}
+
 /** A response with a status the client has no typed error for (INVALID_REQUEST, TOO_LARGE, STORAGE_FULL, INTERNAL), or a broken exchange. */
 export class KvProtocolError extends Error {
   override readonly name = 'KvProtocolError'
@@ -91,17 +103,30 @@ export class KvClient {
       throw new RangeError(`ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}`)
     }
     const response = await this.request(peer, { type: Request.Type.STORE, key, value: value as Uint8Array<ArrayBuffer>, quorum, ttl }, options)
-    if (response.status === Response.Status.QUORUM_FAILED) {
-      throw new QuorumFailedError(response.error, response.replicas, quorum)
+    return storeResult(response, quorum)
+  }
+
+  /**
+   * Asks `peer` to publish a record its owner signed (see `signRecord`):
+   * `key` is `<owner>/<name>`. The record is checked before dialing (an
+   * `InvalidKeyError`, `InvalidSignatureError`, `InvalidRecordError` or
+   * `ExpiredRecordError`), so nothing unverifiable leaves the client.
+   */
+  async storeSigned (peer: string | Multiaddr, key: string, record: Uint8Array, options: KvStoreSignedOptions = {}): Promise<KvStoreResult> {
+    const { owner, name } = parseSignedKey(key)
+    validateSignedRecord(toSignedDhtKey(owner, name), record)
+    const quorum = options.quorum ?? 0
+    if (!Number.isInteger(quorum) || quorum < 0 || quorum > MAX_QUORUM) {
+      throw new RangeError(`quorum must be a whole number from 1 to ${MAX_QUORUM} (0: the peer's default)`)
     }
-    expectOk(response)
-    return { replicas: response.replicas, seq: response.seq, expires: Number(response.expires) }
+    const response = await this.request(peer, { type: Request.Type.STORE, signedKey: key, record: record as Uint8Array<ArrayBuffer>, quorum }, options)
+    return storeResult(response, quorum)
   }
 
   /** Asks `peer` for the value of `key`; throws `NotFoundError` when no peer has it. */
   async retrieve (peer: string | Multiaddr, key: string, options: KvRequestOptions = {}): Promise<KvRetrieveResult> {
     validateUserKey(key)
-    const response = await this.request(peer, { type: Request.Type.RETRIEVE, key, value: new Uint8Array(), quorum: 0, ttl: 0 }, options)
+    const response = await this.request(peer, { type: Request.Type.RETRIEVE, key }, options)
     if (response.status === Response.Status.NOT_FOUND) {
       throw new NotFoundError(response.error)
     }
@@ -109,12 +134,45 @@ export class KvClient {
     return { value: response.value, seq: response.seq, expires: Number(response.expires) }
   }
 
+  /**
+   * Asks `peer` for the signed record of `key` (`<owner>/<name>`) and
+   * verifies it here, against the owner's public key (inside the owner's
+   * peer id): the serving peer is not trusted. Throws `NotFoundError` when no
+   * peer has it, and `InvalidSignatureError` (its message says "signature")
+   * when the answer holds no signed record, one that fails the owner's
+   * signature or the record rules, or fields that differ from the record's.
+   */
+  async retrieveSigned (peer: string | Multiaddr, key: string, options: KvRequestOptions = {}): Promise<KvRetrieveSignedResult> {
+    const { owner, name } = parseSignedKey(key)
+    const dhtKey = toSignedDhtKey(owner, name)
+    const response = await this.request(peer, { type: Request.Type.RETRIEVE, signedKey: key }, options)
+    if (response.status === Response.Status.NOT_FOUND) {
+      throw new NotFoundError(response.error)
+    }
+    expectOk(response)
+    const from = typeof peer === 'string' ? peer : peer.toString()
+    if (response.record.byteLength === 0) {
+      throw new InvalidSignatureError(`${from} answered without the signed record, so its signature cannot be checked (a peer that predates signed records?)`)
+    }
+    try {
+      validateSignedRecord(dhtKey, response.record)
+    } catch (err) {
+      throw new InvalidSignatureError(`the record ${from} returned for ${key} fails the signature check: ${(err as Error).message}`)
+    }
+    const record = decodeKvRecord(response.record)
+    const differs = differingFields(response, record)
+    if (differs.length > 0) {
+      throw new InvalidSignatureError(`${from} answered ${differs.join(', ')} that differ from the signed record it returned: refused, as a failed signature check`)
+    }
+    return { value: record.value, seq: record.seq, expires: Number(record.expires), record: response.record }
+  }
+
   /** Closes the connections and stops the client's node. */
   async close (): Promise<void> {
     await this.node.stop()
   }
 
-  private async request (peer: string | Multiaddr, request: Request, options: KvRequestOptions): Promise<Response> {
+  private async request (peer: string | Multiaddr, request: Partial<Request>, options: KvRequestOptions): Promise<Response> {
     const address = typeof peer === 'string' ? multiaddr(peer) : peer
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
     const deadline = new Deadline(timeoutMs, options.signal)
@@ -140,6 +198,23 @@ export class KvClient {
       deadline.clear()
     }
   }
+}
+
+function storeResult (response: Response, quorum: number): KvStoreResult {
+  if (response.status === Response.Status.QUORUM_FAILED) {
+    throw new QuorumFailedError(response.error, response.replicas, quorum)
+  }
+  expectOk(response)
+  return { replicas: response.replicas, seq: response.seq, expires: Number(response.expires) }
+}
+
+/** The fields of a signed RETRIEVE's answer that disagree with the record it carries. */
+function differingFields (response: Response, record: ReturnType<typeof decodeKvRecord>): string[] {
+  const differs: string[] = []
+  if (Buffer.compare(response.value, record.value) !== 0) differs.push('a value')
+  if (response.seq !== record.seq) differs.push(`seq ${response.seq} (signed: ${record.seq})`)
+  if (response.expires !== record.expires) differs.push(`expires ${response.expires} (signed: ${record.expires})`)
+  return differs
 }
 
 function expectOk (response: Response): void {
