@@ -2,39 +2,18 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
 import {
-  InvalidSignatureError, KV_PROTOCOL, KvClient, KvRecord, KvRequest, KvResponse, NotFoundError, signRecord, toSignedDhtKey
+  InvalidSignatureError, KvClient, KvRecord, KvRequest, KvResponse, NotFoundError, signRecord, toSignedDhtKey
 } from '../../../src/index.js'
-import { frameStream, readFrame } from '../../../src/protocol/frames.js'
+import { makeHostile } from '../../helpers/hostile-kv.js'
 import { addressOf, startNetwork, startPeer } from '../../helpers/peers.js'
 import { createRawNode, frame, rawExchange } from '../../helpers/raw-kv.js'
 import type { Peer } from '../../../src/index.js'
+import type { Tamper } from '../../helpers/hostile-kv.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 
 const bytes = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text)
 const text = (value: Uint8Array): string => new TextDecoder().decode(value)
-
-/** A RETRIEVE answer as a hostile serving peer rewrites it. */
-type Tamper = (response: KvResponse) => KvResponse
-
-/**
- * Turns `peer` into a hostile server: its /exper-dht/kv/1.0.0 handler answers
- * a RETRIEVE with what its real get found, rewritten by `tamper`.
- */
-async function makeHostile (peer: Peer, tamper: () => Tamper): Promise<void> {
-  await peer.kvServer.stop()
-  await peer.libp2p.handle(KV_PROTOCOL, async (stream) => {
-    const frames = frameStream(stream)
-    const request = KvRequest.decode(await readFrame(frames, {}))
-    const found = await peer.get(request.signedKey, { signed: true })
-    const honest: KvResponse = {
-      status: KvResponse.Status.OK, value: found.value as Uint8Array<ArrayBuffer>, seq: found.seq, replicas: 0, error: '',
-      expires: BigInt(found.expires), record: found.record as Uint8Array<ArrayBuffer>
-    }
-    await frames.write(KvResponse.encode(tamper()(honest)))
-    await stream.close()
-  })
-}
 
 describe('/exper-dht/kv/1.0.0 with signed records: a thin client signs, and verifies what it retrieves', () => {
   let network: TestNetwork
