@@ -26,13 +26,9 @@ export interface PutSignedFlags {
 export async function putSigned (name: string, value: Uint8Array, flags: PutSignedFlags): Promise<void> {
   validateName(name)
   const identity = await loadIdentity(flags.identity ?? defaultIdentityPath())
-  const key = `${identity.owner}/${name}`
   const client = await KvClient.create()
   try {
-    const seq = await nextSeq(client, flags.peer, key, flags.timeout)
-    const expires = BigInt(Date.now() + (flags.ttl == null ? MAX_TTL_MS : flags.ttl * 1000))
-    const record = await signRecord(identity.privateKey, dhtKeyOf(identity, name), { value, seq, expires })
-    const { replicas } = await client.storeSigned(flags.peer, key, record, { quorum: flags.quorum, timeoutMs: flags.timeout })
+    const { key, replicas, seq } = await storeSigned(client, flags.peer, identity, name, value, flags)
     if (flags.json === true) {
       process.stdout.write(JSON.stringify({ key, replicas, seq: jsonSeq(seq) }) + '\n')
     } else {
@@ -43,8 +39,18 @@ export async function putSigned (name: string, value: Uint8Array, flags: PutSign
   }
 }
 
-function dhtKeyOf (identity: Identity, name: string): Uint8Array {
-  return toSignedDhtKey(peerIdFromPrivateKey(identity.privateKey), name)
+/**
+ * Signs `value` as the record of `<owner>/name` with `identity` and has
+ * `peer` publish it; returns the key, the replicas and the seq it was
+ * signed with.
+ */
+export async function storeSigned (client: KvClient, peer: string, identity: Identity, name: string, value: Uint8Array, options: { ttl?: number, quorum?: number, timeout?: number } = {}): Promise<{ key: string, replicas: number, seq: bigint }> {
+  const key = `${identity.owner}/${name}`
+  const seq = await nextSeq(client, peer, key, options.timeout)
+  const expires = BigInt(Date.now() + (options.ttl == null ? MAX_TTL_MS : options.ttl * 1000))
+  const record = await signRecord(identity.privateKey, toSignedDhtKey(peerIdFromPrivateKey(identity.privateKey), name), { value, seq, expires })
+  const { replicas } = await client.storeSigned(peer, key, record, { quorum: options.quorum, timeoutMs: options.timeout })
+  return { key, replicas, seq }
 }
 
 /** The clock in ms, or one more than the verified seq the network holds for `key` when that is later. */
