@@ -1,5 +1,6 @@
 import '../shim/promise-with-resolvers.js'
 import { multiaddr } from '@multiformats/multiaddr'
+import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { Deadline } from '../deadline.js'
 import { InvalidSignatureError, NotFoundError, QuorumFailedError, TimeoutError } from '../errors.js'
 import { createBaseLibp2p } from '../net/base-libp2p.js'
@@ -140,7 +141,8 @@ export class KvClient {
    * peer id): the serving peer is not trusted. Throws `NotFoundError` when no
    * peer has it, and `InvalidSignatureError` (its message says "signature")
    * when the answer holds no signed record, one that fails the owner's
-   * signature or the record rules, or fields that differ from the record's.
+   * signature or the record rules, or fields that differ from the record's
+   * (the value comes from the record).
    */
   async retrieveSigned (peer: string | Multiaddr, key: string, options: KvRequestOptions = {}): Promise<KvRetrieveSignedResult> {
     const { owner, name } = parseSignedKey(key)
@@ -211,7 +213,8 @@ function storeResult (response: Response, quorum: number): KvStoreResult {
 /** The fields of a signed RETRIEVE's answer that disagree with the record it carries. */
 function differingFields (response: Response, record: ReturnType<typeof decodeKvRecord>): string[] {
   const differs: string[] = []
-  if (Buffer.compare(response.value, record.value) !== 0) differs.push('a value')
+  // the value is in the record; an answer that also carries one must carry the same
+  if (response.value.byteLength > 0 && !uint8ArrayEquals(response.value, record.value)) differs.push('a value')
   if (response.seq !== record.seq) differs.push(`seq ${response.seq} (signed: ${record.seq})`)
   if (response.expires !== record.expires) differs.push(`expires ${response.expires} (signed: ${record.expires})`)
   return differs

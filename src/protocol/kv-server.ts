@@ -177,8 +177,9 @@ export class KvServer {
     }
     parseSignedKey(request.signedKey)
     if (request.type === Request.Type.RETRIEVE) {
-      const { value, seq, expires, record } = await this.backend.get(request.signedKey, { signal, signed: true })
-      return { ...ok(seq, expires), value: value as Uint8Array<ArrayBuffer>, record: record as Uint8Array<ArrayBuffer> }
+      // the value travels inside the record only: one frame holds one 64 KiB value, not two
+      const { seq, expires, record } = await this.backend.get(request.signedKey, { signal, signed: true })
+      return { ...ok(seq, expires), record: record as Uint8Array<ArrayBuffer> }
     }
     if (request.value.byteLength > 0 || request.ttl !== 0) {
       return failure(Response.Status.INVALID_REQUEST, 'a STORE of a signed record carries the record (field 7) alone: its value and expiry are inside, signed (no value, no ttl)')

@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { InvalidKeyError } from '../errors.js'
-import { KVS_KEY_PREFIX, MAX_NAME_BYTES, MIN_NAME_BYTES } from './limits.js'
+import { ED25519_OWNER_CHARS, KVS_KEY_PREFIX, MAX_NAME_BYTES, MIN_NAME_BYTES } from './limits.js'
 import type { Ed25519PeerId, PeerId } from '@libp2p/interface'
 
 const prefixBytes = uint8ArrayFromString(KVS_KEY_PREFIX)
@@ -35,6 +35,10 @@ export function validateName (name: string): void {
  * canonical text of an Ed25519 peer id (which holds its public key).
  */
 export function parseOwner (text: string): Ed25519PeerId {
+  if (text.length > ED25519_OWNER_CHARS) {
+    // no need to decode it: the Ed25519 peer ids as printed all have this length
+    throw new InvalidKeyError(`owner "${text.slice(0, 64)}…" has ${text.length} characters: an Ed25519 peer id as printed has ${ED25519_OWNER_CHARS}`)
+  }
   let owner: PeerId
   try {
     owner = peerIdFromString(text)

@@ -38,6 +38,9 @@ export const KVS_NAMESPACE = 'kvs'
 /** Prefix of every DHT key of a signed record. */
 export const KVS_KEY_PREFIX = `/${KVS_NAMESPACE}/`
 
+/** Length of an Ed25519 peer id as printed (base58btc of its 38-byte identity multihash), the owner of a signed key. */
+export const ED25519_OWNER_CHARS = 52
+
 /** Smallest name of a signed record (after `<owner>/`), in UTF-8 bytes. */
 export const MIN_NAME_BYTES = 1
 

@@ -17,7 +17,7 @@ export async function makeHostile (peer: Peer, tamper: () => Tamper): Promise<vo
     const request = KvRequest.decode(await readFrame(frames, {}))
     const found = await peer.get(request.signedKey, { signed: true })
     const honest: KvResponse = {
-      status: KvResponse.Status.OK, value: found.value as Uint8Array<ArrayBuffer>, seq: found.seq, replicas: 0, error: '',
+      status: KvResponse.Status.OK, value: new Uint8Array(), seq: found.seq, replicas: 0, error: '',
       expires: BigInt(found.expires), record: found.record as Uint8Array<ArrayBuffer>
     }
     await frames.write(KvResponse.encode(tamper()(honest)))

@@ -2,7 +2,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
 import {
-  InvalidSignatureError, KvClient, KvRecord, KvRequest, KvResponse, NotFoundError, signRecord, toSignedDhtKey
+  InvalidSignatureError, KvClient, KvRecord, KvRequest, KvResponse, MAX_VALUE_BYTES, NotFoundError, signRecord, toSignedDhtKey
 } from '../../../src/index.js'
 import { makeHostile } from '../../helpers/hostile-kv.js'
 import { addressOf, startNetwork, startPeer } from '../../helpers/peers.js'
@@ -56,6 +56,17 @@ describe('/exper-dht/kv/1.0.0 with signed records: a thin client signs, and veri
     expect(text(got.value)).to.equal('signed by me')
     expect(got.seq).to.equal(10n)
     expect(got.record).to.deep.equal(record)
+  })
+
+  it('stores and retrieves a signed value of 64 KiB: the value travels once, inside the record', async () => {
+    const value = new Uint8Array(MAX_VALUE_BYTES).fill(7)
+    const record = await signRecord(owner, toSignedDhtKey(peerIdFromPrivateKey(owner), 'large'), { value, seq: 1n, expires: BigInt(Date.now() + 600_000) })
+    await client.storeSigned(network.peers[1].getMultiaddrs()[0], `${ownerId}/large`, record)
+    const got = await client.retrieveSigned(network.peers[0].getMultiaddrs()[0], `${ownerId}/large`)
+    expect(got.value).to.deep.equal(value)
+    const answer = await rawExchange(raw, network.peers[2].getMultiaddrs()[0], frame(KvRequest.encode({ type: KvRequest.Type.RETRIEVE, signedKey: `${ownerId}/large` })))
+    expect((answer as KvResponse).value, 'no second copy of the value').to.have.length(0)
+    expect((answer as KvResponse).record).to.deep.equal(record)
   })
 
   it('refuses a forged record with INVALID_RECORD (raw STORE, past the client\'s own check) and stores nothing', async () => {
