@@ -1,9 +1,12 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
-import { decodeKvRecord, parseSignedKey, signRecord, toSignedDhtKey, validateSignedRecord } from '../../src/index.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import { KvRequest, KvResponse, decodeKvRecord, parseSignedKey, signRecord, toSignedDhtKey, validateSignedRecord } from '../../src/index.js'
 import { runCli } from '../helpers/cli.js'
 import { KadProbe } from '../helpers/kad-probe.js'
+import { createRawNode, frame, rawExchange } from '../helpers/raw-kv.js'
 import { makeTempDir, removeDir } from '../helpers/temp-dir.js'
 import { eventually } from './helpers/eventually.js'
 import { runGo } from './helpers/go-peer.js'
@@ -67,13 +70,31 @@ describe('interop: signed /kvs records between exper-dht and go-libp2p peers', (
     expect(got).to.deep.include({ value: 'held by go', seq: 3 })
   })
 
-  it('a Go peer\'s kv protocol, which predates signed requests, answers them INVALID_REQUEST and stores nothing', async () => {
-    const put = await runCli(['put', 'via-go', 'x', '--signed', '--peer', network.go[0].addr], env)
-    expect(put.code).to.equal(1)
-    expect(put.stderr).to.match(/INVALID_REQUEST/)
-    const signedKey = parseSignedKey(`${owner}/via-go`)
-    for (const peer of network.all) {
-      expect(await probe.getValue(peer.addr, toSignedDhtKey(signedKey.owner, signedKey.name))).to.equal(undefined)
+  it('exper-dht put|get --signed through Go peers: the Go kv server publishes the pre-signed record and returns it whole, and the client verifies it', async () => {
+    const put = jsonOf<{ key: string, replicas: number, seq: number }>(await runCli(['put', 'via-go', 'through go', '--signed', '--peer', network.go[0].addr, '--json'], env))
+    expect(put).to.deep.include({ key: `${owner}/via-go`, replicas: network.all.length })
+    for (const peer of [network.go[1], network.ts[2]]) {
+      const got = jsonOf<GetJson>(await runCli(['get', `${owner}/via-go`, '--signed', '--peer', peer.addr, '--json']))
+      expect(got, `read through the ${peer.kind} peer`).to.deep.include({ value: 'through go', seq: put.seq })
+    }
+    const missing = await runCli(['get', `${owner}/never-stored`, '--signed', '--peer', network.go[2].addr])
+    expect(missing.code, missing.stderr).to.equal(3)
+  })
+
+  it('a forged record sent to a Go peer\'s kv server in a signed STORE is refused with INVALID_RECORD and stored nowhere', async () => {
+    const { invalid } = await signedCasesNow(await generateKeyPair('Ed25519'), 'forged-store')
+    const raw = await createRawNode()
+    try {
+      for (const vector of invalid) {
+        const signedKey = uint8ArrayToString(vector.key).slice('/kvs/'.length)
+        const response = await rawExchange(raw, multiaddr(network.go[0].addr), frame(KvRequest.encode({ type: KvRequest.Type.STORE, signedKey, record: vector.record })))
+        expect((response as KvResponse).status, vector.name).to.equal(KvResponse.Status.INVALID_RECORD)
+        for (const peer of network.all) {
+          expect(await probe.getValue(peer.addr, vector.key), vector.name).to.equal(undefined)
+        }
+      }
+    } finally {
+      await raw.stop()
     }
   })
 
