@@ -3,10 +3,10 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { KvRecord } from '../../../src/index.js'
-import { CliProcess, runCli } from '../../helpers/cli.js'
+import { CliProcess, runCli, startCliPeers } from '../../helpers/cli.js'
 import { makeHostile } from '../../helpers/hostile-kv.js'
 import { KadProbe } from '../../helpers/kad-probe.js'
-import { LOOPBACK_LISTEN, startPeer } from '../../helpers/peers.js'
+import { startPeer } from '../../helpers/peers.js'
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
 import type { Peer } from '../../../src/index.js'
 import type { Tamper } from '../../helpers/hostile-kv.js'
@@ -26,14 +26,7 @@ describe('exper-dht identity, put --signed, get --signed (real processes)', () =
   before(async () => {
     home = await makeTempDir()
     env = { EXPER_DHT_HOME: join(home, 'home') }
-    const first = new CliProcess(['start', '--listen', LOOPBACK_LISTEN, '--ephemeral', '--json'])
-    peers.push(first)
-    addrs.push(((await first.waitForEvent('ready')).addrs as string[])[0])
-    const others = [0, 1].map(() => new CliProcess(['start', '--listen', LOOPBACK_LISTEN, '--ephemeral', '--json', '--bootstrap', addrs[0]]))
-    peers.push(...others)
-    for (const other of others) {
-      addrs.push(((await other.waitForEvent('ready')).addrs as string[])[0])
-    }
+    await startCliPeers(3, peers, addrs)
     probe = await KadProbe.start()
     hostile = await startPeer({ bootstrap: [addrs[0]] })
     await hostile.joined
