@@ -77,3 +77,13 @@ export class TimeoutError extends Error {
 export class KadDhtInternalsError extends Error {
   override readonly name = 'KadDhtInternalsError'
 }
+
+/** A signed (`/kvs`) record's signature is missing, malformed or not the key's owner's. */
+export class InvalidSignatureError extends Error {
+  override readonly name = 'InvalidSignatureError'
+}
+
+/** An identity file (the Ed25519 key a thin client signs with) is missing, unreadable, unsafe or not a key. */
+export class IdentityError extends Error {
+  override readonly name = 'IdentityError'
+}

@@ -1,19 +1,24 @@
 import { clearLine, createInterface, cursorTo } from 'node:readline'
 import { NotFoundError } from '../errors.js'
 import { KvClient } from '../protocol/index.js'
+import { validateName } from '../records/index.js'
+import { defaultIdentityPath, loadIdentity } from './identity-file.js'
+import { storeSigned } from './put-signed.js'
 import { displayAddress, formatTable } from './table.js'
 import type { Cluster, ReadyPeer } from '../supervisor/index.js'
 import type { Interface } from 'node:readline'
 
 /** The console's commands, as `help` prints them. */
 export const CONSOLE_HELP = `commands:
-  peers              every peer: state, pid, restarts, routing table size, peer id, address
-  put KEY VALUE      store VALUE (the rest of the line) under KEY through a random running peer
-  get KEY            retrieve the value of KEY through a random running peer
-  kill I             SIGKILL peer I, as a crash would: the supervisor restarts it
-  restart I          stop peer I (SIGTERM) and start it again at once
-  help               this list
-  quit               stop every peer and exit (also Ctrl-C, Ctrl-D)`
+  peers                    every peer: state, pid, restarts, routing table size, peer id, address
+  put KEY VALUE            store VALUE (the rest of the line) under KEY through a random running peer
+  get KEY                  retrieve the value of KEY through a random running peer
+  put --signed NAME VALUE  sign VALUE with your identity (exper-dht identity new) and store it as OWNER/NAME
+  get --signed OWNER/NAME  retrieve a signed value, its signature checked here
+  kill I                   SIGKILL peer I, as a crash would: the supervisor restarts it
+  restart I                stop peer I (SIGTERM) and start it again at once
+  help                     this list
+  quit                     stop every peer and exit (also Ctrl-C, Ctrl-D)`
 
 /** Where a `ClusterConsole` reads and writes. */
 export interface ClusterConsoleInit {
@@ -22,6 +27,8 @@ export interface ClusterConsoleInit {
   output: NodeJS.WritableStream
   /** A terminal: a prompt, line editing, Ctrl-C ends the console. @default false */
   terminal?: boolean
+  /** The identity file `put --signed` signs with. @default $EXPER_DHT_HOME/identity.key, else ~/.exper-dht/identity.key */
+  identity?: string
 }
 
 /**
@@ -37,6 +44,7 @@ export class ClusterConsole {
   private readonly cluster: Cluster
   private readonly output: NodeJS.WritableStream
   private readonly terminal: boolean
+  private readonly identity: string
   private readonly rl: Interface
   private client?: Promise<KvClient>
   private pending: Promise<void> = Promise.resolve()
@@ -47,6 +55,7 @@ export class ClusterConsole {
     this.cluster = init.cluster
     this.output = init.output
     this.terminal = init.terminal === true
+    this.identity = init.identity ?? defaultIdentityPath()
     this.rl = createInterface({ input: init.input, output: init.output, terminal: this.terminal, prompt: 'exper-dht> ' })
     this.closed = new Promise((resolve) => {
       this.rl.once('close', () => {
@@ -116,16 +125,25 @@ export class ClusterConsole {
         this.output.write(this.peersTable() + '\n')
         return
       case 'put': {
+        const signed = /^\s*\S+\s+--signed\s+(\S+)\s(.*)$/.exec(line)
+        if (signed != null) {
+          await this.putSigned(signed[1], signed[2])
+          return
+        }
         const match = /^\s*\S+\s+(\S+)\s(.*)$/.exec(line)
-        if (match == null) {
-          throw new Error('usage: put KEY VALUE')
+        if (match == null || match[1] === '--signed') {
+          throw new Error('usage: put KEY VALUE, or put --signed NAME VALUE')
         }
         await this.put(match[1], match[2])
         return
       }
       case 'get':
-        if (args.length !== 1) {
-          throw new Error('usage: get KEY')
+        if (args.length === 2 && args[0] === '--signed') {
+          await this.get(args[1], true)
+          return
+        }
+        if (args.length !== 1 || args[0] === '--signed') {
+          throw new Error('usage: get KEY, or get --signed OWNER/NAME')
         }
         await this.get(args[0])
         return
@@ -163,12 +181,21 @@ export class ClusterConsole {
     this.output.write(`stored "${key}" on ${replicas} peer${replicas === 1 ? '' : 's'} through peer ${peer.index} (seq ${seq})\n`)
   }
 
-  private async get (key: string): Promise<void> {
+  private async putSigned (name: string, text: string): Promise<void> {
+    validateName(name)
+    const identity = await loadIdentity(this.identity)
+    const peer = this.randomPeer()
+    const client = await this.kvClient()
+    const { key, replicas, seq } = await storeSigned(client, peer.addrs[0], identity, name, new TextEncoder().encode(text))
+    this.output.write(`stored "${key}" on ${replicas} peer${replicas === 1 ? '' : 's'} through peer ${peer.index} (seq ${seq}, signed)\n`)
+  }
+
+  private async get (key: string, signed = false): Promise<void> {
     const peer = this.randomPeer()
     const client = await this.kvClient()
     try {
-      const { value, seq } = await client.retrieve(peer.addrs[0], key)
-      this.output.write(`${new TextDecoder().decode(value)}\n(through peer ${peer.index}, seq ${seq})\n`)
+      const { value, seq } = signed ? await client.retrieveSigned(peer.addrs[0], key) : await client.retrieve(peer.addrs[0], key)
+      this.output.write(`${new TextDecoder().decode(value)}\n(through peer ${peer.index}, seq ${seq}${signed ? ', signature verified' : ''})\n`)
     } catch (err) {
       if (err instanceof NotFoundError) {
         this.output.write(`not found through peer ${peer.index}: ${err.message}\n`)

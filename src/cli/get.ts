@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { Command } from 'commander'
 import { KvClient } from '../protocol/index.js'
-import { validateUserKey } from '../records/index.js'
+import { parseSignedKey, validateUserKey } from '../records/index.js'
 import { parseMultiaddr, parseSeconds } from './arguments.js'
 import { jsonSeq } from './output.js'
 
@@ -10,6 +10,7 @@ interface GetFlags {
   timeout?: number
   out?: string
   json?: boolean
+  signed?: boolean
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
@@ -17,20 +18,27 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 /** `exper-dht get KEY`: retrieves a value through a peer's store/retrieve protocol. */
 export function getCommand (): Command {
   return new Command('get')
-    .description('retrieve the value of KEY through a peer (raw bytes on stdout; exit 3 if not found)')
-    .argument('<key>', 'the key: 1 to 256 bytes of UTF-8')
+    .description('retrieve the value of KEY through a peer (raw bytes on stdout; exit 3 if not found); with --signed, KEY is <owner id>/NAME and the signature is checked here')
+    .argument('<key>', 'the key: 1 to 256 bytes of UTF-8 (with --signed: <owner id>/<name>)')
     .requiredOption('--peer <multiaddr>', 'the peer to ask, e.g. /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...', parseMultiaddr)
     .option('--out <file>', 'write the value to FILE instead of stdout')
     .option('--timeout <seconds>', 'give up after this long (default 35)', parseSeconds)
+    .option('--signed', 'a signed record: verify its owner\'s signature here, not trusting the peer (exit 1 if it fails)')
     .option('--json', 'print {"key","value","seq","expires"} (value as UTF-8 text, or base64 with "encoding":"base64"; expires in Unix ms)')
     .action(runGet)
 }
 
 async function runGet (key: string, flags: GetFlags): Promise<void> {
-  validateUserKey(key)
+  if (flags.signed === true) {
+    parseSignedKey(key)
+  } else {
+    validateUserKey(key)
+  }
   const client = await KvClient.create()
   try {
-    const { value, seq, expires } = await client.retrieve(flags.peer, key, { timeoutMs: flags.timeout })
+    const { value, seq, expires } = flags.signed === true
+      ? await client.retrieveSigned(flags.peer, key, { timeoutMs: flags.timeout })
+      : await client.retrieve(flags.peer, key, { timeoutMs: flags.timeout })
     if (flags.out != null) {
       await writeFile(flags.out, value)
     }

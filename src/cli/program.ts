@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander'
-import { ConfigError, InvalidKeyError, NotFoundError, ValueTooLargeError } from '../errors.js'
+import { ConfigError, IdentityError, InvalidKeyError, NotFoundError, ValueTooLargeError } from '../errors.js'
 import { CommandError, ExitCode, UsageError } from './exit-codes.js'
 import { printError } from './output.js'
 import { getCommand } from './get.js'
+import { identityCommand } from './identity.js'
 import { putCommand } from './put.js'
 import { startCommand } from './start.js'
 import { superviseCommand } from './supervise.js'
@@ -18,6 +19,7 @@ export function createProgram (): Command {
   program.addCommand(putCommand())
   program.addCommand(getCommand())
   program.addCommand(superviseCommand())
+  program.addCommand(identityCommand())
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run "exper-dht ${command.name()} --help" for usage)`)
   }
@@ -47,7 +49,7 @@ function exitCodeOf (err: Error): ExitCode {
   if (err instanceof CommandError) {
     return err.exitCode
   }
-  if (err instanceof UsageError || err instanceof ConfigError || err instanceof InvalidKeyError || err instanceof ValueTooLargeError) {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof IdentityError || err instanceof InvalidKeyError || err instanceof ValueTooLargeError) {
     return ExitCode.USAGE
   }
   if (err instanceof NotFoundError) {

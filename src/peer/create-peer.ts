@@ -94,8 +94,9 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       engine,
       bootstrap,
       dataDir,
-      kvServer: new KvServer(libp2p, { put: async (...args) => created.put(...args), get: async (...args) => created.get(...args) }, init.kvServer),
+      kvServer: new KvServer(libp2p, { put: async (...args) => created.put(...args), get: async (...args) => created.get(...args), putSigned: async (...args) => created.putSigned(...args) }, init.kvServer),
       published,
+      privateKey,
       writeBack: new RecordSender(engine, { concurrency: WRITE_BACK_CONCURRENCY, maxQueued: WRITE_BACK_MAX_QUEUED })
     })
     await created.start()

@@ -3,7 +3,7 @@ import * as Digest from 'multiformats/hashes/digest'
 import { Deadline } from '../deadline.js'
 import { encodeKadRecord } from '../kad/kad-record.js'
 import { NotFoundError, TimeoutError } from '../errors.js'
-import { compareKvRecords, decodeKvRecord, toDhtKey } from '../records/index.js'
+import { compareKvRecords, decodeKvRecord, parseSignedKey, toDhtKey, toSignedDhtKey } from '../records/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
 import type { GetProgressEvents } from '../kad/progress.js'
 import type { RecordSender } from '../kad/record-sender.js'
@@ -16,14 +16,18 @@ import type { ProgressOptions } from 'progress-events'
 export interface GetOptions extends AbortOptions, ProgressOptions<GetProgressEvents> {
   /** Values to collect before picking the best; fewer when the lookup ends first. @default config get.quorum */
   quorum?: number
+  /** `key` is a signed key, `<owner peer id>/<name>`: the record of `/kvs/<owner>/<name>`, which every peer checked against the owner's signature. @default false: a `/kv` key */
+  signed?: boolean
 }
 
 /** The best record found for a key. */
 export interface GetResult {
   value: Uint8Array
   seq: bigint
-  /** The peer that published the record, when its publisher field holds a peer id. */
+  /** The peer that published the record, when its publisher field holds a peer id; the owner of a signed record. */
   publisher?: PeerId
+  /** The record's bytes, the encoded KvRecord as found (a signed record's signature included, for a thin client to check). */
+  record: Uint8Array
   /** How many values (this peer's included) the choice was made from. */
   sources: number
   /** When the record ends (Unix ms). */
@@ -65,7 +69,8 @@ export interface KvGetContext {
  * and `TimeoutError` when the lookup ran past `queryTimeoutMs` empty-handed.
  */
 export async function getKv (context: KvGetContext, key: string, quorum: number, options: GetOptions = {}): Promise<GetResult> {
-  const dhtKey = toDhtKey(key)
+  const signedKey = options.signed === true ? parseSignedKey(key) : undefined
+  const dhtKey = signedKey == null ? toDhtKey(key) : toSignedDhtKey(signedKey.owner, signedKey.name)
   /** Each record found, with its bytes as they came and the peer they came from (none: this peer's own copy). */
   const found: Array<{ record: KvRecord, value: Uint8Array, from?: PeerId }> = []
   const held = context.records.get(dhtKey)
@@ -100,7 +105,7 @@ export async function getKv (context: KvGetContext, key: string, quorum: number,
     // this peer's own copy is outdated: it takes the best one too (a refusal changes nothing)
     context.records.put(dhtKey, bestFound.value, { from: bestFound.from.toString() }).catch(() => {})
   }
-  return { value: best.value, seq: best.seq, publisher: publisherPeerId(best.publisher), sources: found.length, expires: Number(best.expires), writeBack: lacking.length }
+  return { value: best.value, seq: best.seq, publisher: signedKey?.owner ?? publisherPeerId(best.publisher), record: bestFound.value, sources: found.length, expires: Number(best.expires), writeBack: lacking.length }
 }
 
 /** Sends `value` to `peers` through the write-back sender (bounded: what does not fit is dropped) and reports when done. */

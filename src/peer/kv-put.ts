@@ -1,11 +1,11 @@
 import { Deadline } from '../deadline.js'
 import { QuorumFailedError } from '../errors.js'
-import { decodeKvRecord, encodeKvRecord, toDhtKey } from '../records/index.js'
+import { decodeKvRecord, encodeKvRecord, parseSignedKey, signRecord, toDhtKey, toSignedDhtKey, validateSignedRecord } from '../records/index.js'
 import type { KadEngine } from '../kad/kad-engine.js'
 import type { PutProgressEvents } from '../kad/progress.js'
 import type { PublishedRecords } from '../kad/store/published-records.js'
 import type { RecordStore } from '../kad/store/record-store.js'
-import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId, PrivateKey } from '@libp2p/interface'
 import type { ProgressOptions } from 'progress-events'
 
 /** Options of `Peer.put`. */
@@ -20,6 +20,20 @@ export interface PutOptions extends AbortOptions, ProgressOptions<PutProgressEve
    * runs, each publication living `records.ttlMs`
    */
   ttlMs?: number
+  /** The thin client this put is made for (a kv protocol STORE): the record is charged to its share of this peer's storage. */
+  client?: PeerId
+  /**
+   * A signed record (`/kvs/<this peer's id>/<key>`, docs/records.md) that only
+   * this peer can write: it signs it with its own key, and re-signs it at
+   * each republish. @default false: a `/kv` record
+   */
+  signed?: boolean
+}
+
+/** Options of `Peer.putSigned`. */
+export interface PutSignedOptions extends AbortOptions, ProgressOptions<PutProgressEvents> {
+  /** Peers (this one included when it is a DHT server) that must store the record. @default config put.quorum */
+  quorum?: number
   /** The thin client this put is made for (a kv protocol STORE): the record is charged to its share of this peer's storage. */
   client?: PeerId
 }
@@ -47,6 +61,8 @@ export interface KvPutContext {
   queryTimeoutMs: number
   /** A record's lifetime after each publication (`records.ttlMs`), in ms. */
   ttlMs: number
+  /** This peer's key: it signs this peer's `/kvs` records. */
+  privateKey: PrivateKey
 }
 
 /**
@@ -60,9 +76,11 @@ export interface KvPutContext {
  * `InvalidKeyError` / `ValueTooLargeError` / `RangeError` before any work for
  * bad input, a `StaleRecordError` when this peer holds a newer record and a
  * `StorageFullError` when a client's share of this peer's storage is used up.
+ * With `options.signed`, the record is `/kvs/<this peer>/<key>`, signed
+ * with this peer's key.
  */
 export async function putKv (context: KvPutContext, key: string, value: Uint8Array, quorum: number, options: PutOptions = {}): Promise<PutResult> {
-  const dhtKey = toDhtKey(key)
+  const dhtKey = options.signed === true ? toSignedDhtKey(context.peerId, key) : toDhtKey(key)
   if (options.ttlMs != null && (!Number.isSafeInteger(options.ttlMs) || options.ttlMs <= 0)) {
     throw new RangeError(`ttl must be a positive whole number of ms, not ${options.ttlMs}`)
   }
@@ -70,7 +88,33 @@ export async function putKv (context: KvPutContext, key: string, value: Uint8Arr
   const until = options.ttlMs == null ? undefined : now + options.ttlMs
   const expires = Math.min(now + context.ttlMs, until ?? Infinity)
   const seq = options.seq ?? nextSeq(context.records, dhtKey)
-  const record = encodeKvRecord({ value, seq, publisher: context.peerId.toMultihash().bytes, expires: BigInt(expires) })
+  const record = options.signed === true
+    ? await signRecord(context.privateKey, dhtKey, { value, seq, expires: BigInt(expires) })
+    : encodeKvRecord({ value, seq, publisher: context.peerId.toMultihash().bytes, expires: BigInt(expires) })
+  const replicas = await publish(context, key, dhtKey, record, quorum, options)
+  await context.published.add(dhtKey, record, now, until, options)
+  return { replicas, seq, expires }
+}
+
+/**
+ * Publishes a record its owner signed elsewhere (a thin client's STORE of a
+ * signed record): `key` is `<owner>/<name>`, `record` the encoded signed
+ * KvRecord. It is checked first (an `InvalidKeyError`, `InvalidRecordError`,
+ * `InvalidSignatureError` or `ExpiredRecordError` says why it is refused),
+ * then stored and sent as `putKv` does; this peer cannot re-sign it, so it
+ * does not republish it: it lives until its signed `expires`.
+ */
+export async function putSignedRecord (context: KvPutContext, key: string, record: Uint8Array, quorum: number, options: PutSignedOptions = {}): Promise<PutResult> {
+  const { owner, name } = parseSignedKey(key)
+  const dhtKey = toSignedDhtKey(owner, name)
+  validateSignedRecord(dhtKey, record)
+  const { seq, expires } = decodeKvRecord(record)
+  const replicas = await publish(context, key, dhtKey, record, quorum, options)
+  return { replicas, seq, expires: Number(expires) }
+}
+
+/** Stores `record` here (a DHT server) and on the k closest peers; returns the replicas, or throws a `QuorumFailedError` under `quorum`. */
+async function publish (context: KvPutContext, key: string, dhtKey: Uint8Array, record: Uint8Array, quorum: number, options: PutSignedOptions): Promise<number> {
   if (context.storesRecords) {
     await context.records.put(dhtKey, record, { published: true, from: options.client?.toString(), signal: options.signal })
   }
@@ -87,8 +131,7 @@ export async function putKv (context: KvPutContext, key: string, value: Uint8Arr
       `put of "${key}" reached ${replicas} of the ${quorum} replicas required${timedOut} (${local === 1 ? 'this peer and ' : ''}${stored.length} of the ${asked} closest peers found)`,
       replicas, quorum)
   }
-  await context.published.add(dhtKey, record, now, until, options)
-  return { replicas, seq, expires }
+  return replicas
 }
 
 /** The publisher's clock in ms, or one more than the held seq when that is later. */

@@ -2,10 +2,10 @@ import { TypedEventEmitter } from 'main-event'
 import { LifecycleJobs } from '../kad/jobs/index.js'
 import { decodeKvRecord, toDhtKey } from '../records/index.js'
 import { getKv } from './kv-get.js'
-import { putKv } from './kv-put.js'
+import { putKv, putSignedRecord } from './kv-put.js'
 import type { BootstrapDialer } from './bootstrap.js'
 import type { GetOptions, GetResult, WriteBackDetail } from './kv-get.js'
-import type { PutOptions, PutResult } from './kv-put.js'
+import type { KvPutContext, PutOptions, PutResult, PutSignedOptions } from './kv-put.js'
 import type { PeerServices } from './libp2p-node.js'
 import type { OpenDatastore } from './storage.js'
 import type { ReplicationRound, RepublishRound } from '../kad/jobs/index.js'
@@ -18,7 +18,7 @@ import type { PublishedRecords } from '../kad/store/published-records.js'
 import type { KvBackend, KvRequestServed, KvServer } from '../protocol/index.js'
 import type { PeerConfig } from '../config/index.js'
 import type { KvRecord } from '../records/index.js'
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { ProgressOptions } from 'progress-events'
 
@@ -84,6 +84,8 @@ export interface PeerParts {
   published: PublishedRecords
   /** Sends the write-back after gets. */
   writeBack: RecordSender
+  /** The peer's key: it signs the peer's `/kvs` records. */
+  privateKey: PrivateKey
   /** The data directory, or undefined for an ephemeral peer. */
   dataDir?: string
 }
@@ -113,6 +115,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   private readonly published: PublishedRecords
   private readonly writeBack: RecordSender
   private readonly jobs: LifecycleJobs
+  private readonly privateKey: PrivateKey
   private starting?: Promise<void>
   private stopping?: Promise<void>
   private readonly stopController = new AbortController()
@@ -128,6 +131,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
     this.kvServer = parts.kvServer
     this.published = parts.published
     this.writeBack = parts.writeBack
+    this.privateKey = parts.privateKey
     engines.set(this, this.engine)
     this.forwardEvents()
     const { dht, records } = this.config
@@ -141,7 +145,8 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
       replicateIntervalMs: records.replicateIntervalMs,
       republishIntervalMs: records.republishIntervalMs,
       expireIntervalMs: records.expireIntervalMs,
-      ttlMs: records.ttlMs
+      ttlMs: records.ttlMs,
+      privateKey: parts.privateKey
     }, {
       refreshing: () => { this.safeDispatchEvent('refreshing') },
       refreshed: (detail) => { this.safeDispatchEvent('refreshed', { detail }) },
@@ -194,18 +199,29 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
     await this.engine.join({ signal: this.stopSignal, onProgress: options.onProgress })
   }
 
-  /** Stores `value` under `key` in the DHT; see `putKv`. Emits `put` when it ends. */
+  /** Stores `value` under `key` in the DHT (with `signed`, under `/kvs/<this peer>/<key>`, signed by this peer); see `putKv`. Emits `put` when it ends. */
   async put (key: string, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     const started = performance.now()
-    return this.reported('put', key, started, putKv({
+    return this.reported('put', key, started, putKv(this.putContext, key, value, options.quorum ?? this.config.put.quorum, options), ({ replicas, seq }) => ({ replicas, seq }))
+  }
+
+  /** Publishes a record its owner signed (`key` is `<owner>/<name>`); see `putSignedRecord`. Emits `put` when it ends. */
+  async putSigned (key: string, record: Uint8Array, options: PutSignedOptions = {}): Promise<PutResult> {
+    const started = performance.now()
+    return this.reported('put', key, started, putSignedRecord(this.putContext, key, record, options.quorum ?? this.config.put.quorum, options), ({ replicas, seq }) => ({ replicas, seq }))
+  }
+
+  private get putContext (): KvPutContext {
+    return {
       engine: this.engine,
       records: this.engine.records,
       published: this.published,
       peerId: this.peerId,
       storesRecords: !this.config.dht.clientMode,
       queryTimeoutMs: this.config.dht.queryTimeoutMs,
-      ttlMs: this.config.records.ttlMs
-    }, key, value, options.quorum ?? this.config.put.quorum, options), ({ replicas, seq }) => ({ replicas, seq }))
+      ttlMs: this.config.records.ttlMs,
+      privateKey: this.privateKey
+    }
   }
 
   /** Finds the best record for `key` in the DHT; see `getKv`. Emits `get` when it ends. */

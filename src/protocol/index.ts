@@ -1,6 +1,6 @@
 export { KvClient, KvProtocolError, DEFAULT_CLIENT_TIMEOUT_MS } from './kv-client.js'
-export type { KvClientInit, KvRequestOptions, KvStoreOptions } from './kv-client.js'
+export type { KvClientInit, KvRequestOptions, KvStoreOptions, KvStoreSignedOptions, KvStoreResult, KvRetrieveResult, KvRetrieveSignedResult } from './kv-client.js'
 export { KvServer } from './kv-server.js'
-export type { KvBackend, KvBackendGetResult, KvBackendPutOptions, KvBackendPutResult, KvRequestServed, KvServerEvents, KvServerInit } from './kv-server.js'
+export type { KvBackend, KvBackendGetResult, KvBackendPutOptions, KvBackendPutResult, KvBackendPutSignedOptions, KvRequestServed, KvServerEvents, KvServerInit } from './kv-server.js'
 export { Request as KvRequest, Response as KvResponse } from './kv-protocol.js'
 export * from './limits.js'

@@ -1,9 +1,10 @@
 import '../shim/promise-with-resolvers.js'
 import { multiaddr } from '@multiformats/multiaddr'
+import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { Deadline } from '../deadline.js'
-import { NotFoundError, QuorumFailedError, TimeoutError } from '../errors.js'
+import { InvalidSignatureError, NotFoundError, QuorumFailedError, TimeoutError } from '../errors.js'
 import { createBaseLibp2p } from '../net/base-libp2p.js'
-import { validateUserKey, validateValue } from '../records/index.js'
+import { decodeKvRecord, parseSignedKey, toSignedDhtKey, validateSignedRecord, validateUserKey, validateValue } from '../records/index.js'
 import { frameStream, readFrame } from './frames.js'
 import { Request, Response } from './kv-protocol.js'
 import { KV_PROTOCOL, MAX_QUORUM, MAX_TTL_SECONDS, REQUEST_DEADLINE_MS } from './limits.js'
@@ -49,6 +50,18 @@ export interface KvRetrieveResult {
   seq: bigint
   /** When the record ends (Unix ms). */
   expires: number
+}
+
+/** What a signed RETRIEVE found, verified by the client against the key's owner. */
+export interface KvRetrieveSignedResult extends KvRetrieveResult {
+  /** The whole signed record, as the owner signed it. */
+  record: Uint8Array
+}
+
+/** Options of `KvClient.storeSigned`. */
+export interface KvStoreSignedOptions extends KvRequestOptions {
+  /** Peers that must store the record. @default the serving peer's default (1) */
+  quorum?: number
 }
 
 /** A response with a status the client has no typed error for (INVALID_REQUEST, TOO_LARGE, STORAGE_FULL, INTERNAL), or a broken exchange. */
@@ -97,17 +110,30 @@ export class KvClient {
     const quorum = options.quorum ?? 0
     const ttl = options.ttlSeconds ?? 0
     const response = await this.request(peer, { type: Request.Type.STORE, key, value: value as Uint8Array<ArrayBuffer>, quorum, ttl }, options)
-    if (response.status === Response.Status.QUORUM_FAILED) {
-      throw new QuorumFailedError(response.error, response.replicas, quorum)
+    return storeResult(response, quorum)
+  }
+
+  /**
+   * Asks `peer` to publish a record its owner signed (see `signRecord`):
+   * `key` is `<owner>/<name>`. The record is checked before dialing (an
+   * `InvalidKeyError`, `InvalidSignatureError`, `InvalidRecordError` or
+   * `ExpiredRecordError`), so nothing unverifiable leaves the client.
+   */
+  async storeSigned (peer: string | Multiaddr, key: string, record: Uint8Array, options: KvStoreSignedOptions = {}): Promise<KvStoreResult> {
+    const { owner, name } = parseSignedKey(key)
+    validateSignedRecord(toSignedDhtKey(owner, name), record)
+    const quorum = options.quorum ?? 0
+    if (!Number.isInteger(quorum) || quorum < 0 || quorum > MAX_QUORUM) {
+      throw new RangeError(`quorum must be a whole number from 1 to ${MAX_QUORUM} (0: the peer's default)`)
     }
-    expectOk(response)
-    return { replicas: response.replicas, seq: response.seq, expires: Number(response.expires) }
+    const response = await this.request(peer, { type: Request.Type.STORE, signedKey: key, record: record as Uint8Array<ArrayBuffer>, quorum }, options)
+    return storeResult(response, quorum)
   }
 
   /** Asks `peer` for the value of `key`; throws `NotFoundError` when no peer has it. */
   async retrieve (peer: string | Multiaddr, key: string, options: KvRequestOptions = {}): Promise<KvRetrieveResult> {
     validateUserKey(key)
-    const response = await this.request(peer, { type: Request.Type.RETRIEVE, key, value: new Uint8Array(), quorum: 0, ttl: 0 }, options)
+    const response = await this.request(peer, { type: Request.Type.RETRIEVE, key }, options)
     if (response.status === Response.Status.NOT_FOUND) {
       throw new NotFoundError(response.error)
     }
@@ -115,12 +141,46 @@ export class KvClient {
     return { value: response.value, seq: response.seq, expires: Number(response.expires) }
   }
 
+  /**
+   * Asks `peer` for the signed record of `key` (`<owner>/<name>`) and
+   * verifies it here, against the owner's public key (inside the owner's
+   * peer id): the serving peer is not trusted. Throws `NotFoundError` when no
+   * peer has it, and `InvalidSignatureError` (its message says "signature")
+   * when the answer holds no signed record, one that fails the owner's
+   * signature or the record rules, or fields that differ from the record's
+   * (the value comes from the record).
+   */
+  async retrieveSigned (peer: string | Multiaddr, key: string, options: KvRequestOptions = {}): Promise<KvRetrieveSignedResult> {
+    const { owner, name } = parseSignedKey(key)
+    const dhtKey = toSignedDhtKey(owner, name)
+    const response = await this.request(peer, { type: Request.Type.RETRIEVE, signedKey: key }, options)
+    if (response.status === Response.Status.NOT_FOUND) {
+      throw new NotFoundError(response.error)
+    }
+    expectOk(response)
+    const from = typeof peer === 'string' ? peer : peer.toString()
+    if (response.record.byteLength === 0) {
+      throw new InvalidSignatureError(`${from} answered without the signed record, so its signature cannot be checked (a peer that predates signed records?)`)
+    }
+    try {
+      validateSignedRecord(dhtKey, response.record)
+    } catch (err) {
+      throw new InvalidSignatureError(`the record ${from} returned for ${key} fails the signature check: ${(err as Error).message}`)
+    }
+    const record = decodeKvRecord(response.record)
+    const differs = differingFields(response, record)
+    if (differs.length > 0) {
+      throw new InvalidSignatureError(`${from} answered ${differs.join(', ')} that differ from the signed record it returned: refused, as a failed signature check`)
+    }
+    return { value: record.value, seq: record.seq, expires: Number(record.expires), record: response.record }
+  }
+
   /** Closes the connections and stops the client's node. */
   async close (): Promise<void> {
     await this.node.stop()
   }
 
-  private async request (peer: string | Multiaddr, request: Request, options: KvRequestOptions): Promise<Response> {
+  private async request (peer: string | Multiaddr, request: Partial<Request>, options: KvRequestOptions): Promise<Response> {
     const address = typeof peer === 'string' ? multiaddr(peer) : peer
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
     const deadline = new Deadline(timeoutMs, options.signal)
@@ -146,6 +206,24 @@ export class KvClient {
       deadline.clear()
     }
   }
+}
+
+function storeResult (response: Response, quorum: number): KvStoreResult {
+  if (response.status === Response.Status.QUORUM_FAILED) {
+    throw new QuorumFailedError(response.error, response.replicas, quorum)
+  }
+  expectOk(response)
+  return { replicas: response.replicas, seq: response.seq, expires: Number(response.expires) }
+}
+
+/** The fields of a signed RETRIEVE's answer that disagree with the record it carries. */
+function differingFields (response: Response, record: ReturnType<typeof decodeKvRecord>): string[] {
+  const differs: string[] = []
+  // the value is in the record; an answer that also carries one must carry the same
+  if (response.value.byteLength > 0 && !uint8ArrayEquals(response.value, record.value)) differs.push('a value')
+  if (response.seq !== record.seq) differs.push(`seq ${response.seq} (signed: ${record.seq})`)
+  if (response.expires !== record.expires) differs.push(`expires ${response.expires} (signed: ${record.expires})`)
+  return differs
 }
 
 function expectOk (response: Response): void {

@@ -9,6 +9,8 @@ export interface Request {
   value: Uint8Array<ArrayBuffer>
   quorum: number
   ttl: number
+  signedKey: string
+  record: Uint8Array<ArrayBuffer>
 }
 
 export namespace Request {
@@ -62,6 +64,16 @@ export namespace Request {
           w.uint32(obj.ttl)
         }
 
+        if ((obj.signedKey != null && obj.signedKey !== '')) {
+          w.uint32(50)
+          w.string(obj.signedKey)
+        }
+
+        if ((obj.record != null && obj.record.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.record)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -71,7 +83,9 @@ export namespace Request {
           key: '',
           value: uint8ArrayAlloc(0),
           quorum: 0,
-          ttl: 0
+          ttl: 0,
+          signedKey: '',
+          record: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -98,6 +112,14 @@ export namespace Request {
             }
             case 5: {
               obj.ttl = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.signedKey = reader.string()
+              break
+            }
+            case 7: {
+              obj.record = reader.bytes()
               break
             }
             default: {
@@ -150,6 +172,20 @@ export namespace Request {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.signedKey`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.record`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -187,6 +223,16 @@ export namespace Request {
     value: number
   }
 
+  export interface RequestSignedKeyFieldEvent {
+    field: '$.signedKey'
+    value: string
+  }
+
+  export interface RequestRecordFieldEvent {
+    field: '$.record'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Request.codec())
   }
@@ -195,7 +241,7 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestTypeFieldEvent | RequestKeyFieldEvent | RequestValueFieldEvent | RequestQuorumFieldEvent | RequestTtlFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestTypeFieldEvent | RequestKeyFieldEvent | RequestValueFieldEvent | RequestQuorumFieldEvent | RequestTtlFieldEvent | RequestSignedKeyFieldEvent | RequestRecordFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
   }
 }
@@ -207,6 +253,7 @@ export interface Response {
   replicas: number
   error: string
   expires: bigint
+  record: Uint8Array<ArrayBuffer>
 }
 
 export namespace Response {
@@ -218,7 +265,8 @@ export namespace Response {
     QUORUM_FAILED = 'QUORUM_FAILED',
     TIMEOUT = 'TIMEOUT',
     INTERNAL = 'INTERNAL',
-    STORAGE_FULL = 'STORAGE_FULL'
+    STORAGE_FULL = 'STORAGE_FULL',
+    INVALID_RECORD = 'INVALID_RECORD'
   }
 
   enum __StatusValues {
@@ -229,7 +277,8 @@ export namespace Response {
     QUORUM_FAILED = 4,
     TIMEOUT = 5,
     INTERNAL = 6,
-    STORAGE_FULL = 7
+    STORAGE_FULL = 7,
+    INVALID_RECORD = 8
   }
 
   export namespace Status {
@@ -277,6 +326,11 @@ export namespace Response {
           w.uint64(obj.expires)
         }
 
+        if ((obj.record != null && obj.record.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.record)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -287,7 +341,8 @@ export namespace Response {
           seq: 0n,
           replicas: 0,
           error: '',
-          expires: 0n
+          expires: 0n,
+          record: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -318,6 +373,10 @@ export namespace Response {
             }
             case 6: {
               obj.expires = reader.uint64()
+              break
+            }
+            case 7: {
+              obj.record = reader.bytes()
               break
             }
             default: {
@@ -377,6 +436,13 @@ export namespace Response {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.record`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -419,6 +485,11 @@ export namespace Response {
     value: bigint
   }
 
+  export interface ResponseRecordFieldEvent {
+    field: '$.record'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Response>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Response.codec())
   }
@@ -427,7 +498,7 @@ export namespace Response {
     return decodeMessage(buf, Response.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseStatusFieldEvent | ResponseValueFieldEvent | ResponseSeqFieldEvent | ResponseReplicasFieldEvent | ResponseErrorFieldEvent | ResponseExpiresFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseStatusFieldEvent | ResponseValueFieldEvent | ResponseSeqFieldEvent | ResponseReplicasFieldEvent | ResponseErrorFieldEvent | ResponseExpiresFieldEvent | ResponseRecordFieldEvent> {
     return streamMessage(buf, Response.codec(), opts)
   }
 }

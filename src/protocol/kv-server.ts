@@ -1,7 +1,7 @@
 import { TypedEventEmitter } from 'main-event'
 import { Deadline } from '../deadline.js'
-import { InvalidKeyError, NotFoundError, QuorumFailedError, StorageFullError, TimeoutError, ValueTooLargeError } from '../errors.js'
-import { validateUserKey, validateValue } from '../records/index.js'
+import { ExpiredRecordError, InvalidKeyError, InvalidRecordError, InvalidSignatureError, NotFoundError, QuorumFailedError, StaleRecordError, StorageFullError, TimeoutError, ValueTooLargeError } from '../errors.js'
+import { parseSignedKey, validateUserKey, validateValue } from '../records/index.js'
 import { frameStream, readFrame } from './frames.js'
 import { Request, Response } from './kv-protocol.js'
 import {
@@ -34,6 +34,16 @@ export interface KvBackendGetResult {
   seq: bigint
   /** When the record ends (Unix ms). */
   expires: number
+  /** The encoded KvRecord: sent whole in answer to a signed RETRIEVE. */
+  record: Uint8Array
+}
+
+/** What a STORE of a signed record asks of the backend. */
+export interface KvBackendPutSignedOptions extends AbortOptions {
+  /** Peers that must store the record; `undefined`: the backend's default. */
+  quorum?: number
+  /** The thin client the STORE came from. */
+  client?: PeerId
 }
 
 /**
@@ -43,7 +53,10 @@ export interface KvBackendGetResult {
  */
 export interface KvBackend {
   put(key: string, value: Uint8Array, options: KvBackendPutOptions): Promise<KvBackendPutResult>
-  get(key: string, options: AbortOptions): Promise<KvBackendGetResult>
+  /** With `signed`, `key` is `<owner>/<name>`: the `/kvs` record, its signature verified. */
+  get(key: string, options: AbortOptions & { signed?: boolean }): Promise<KvBackendGetResult>
+  /** Publishes a record its owner signed; `key` is `<owner>/<name>`. Throws `InvalidSignatureError` (and the other record errors) for a record that fails validation. */
+  putSigned(key: string, record: Uint8Array, options: KvBackendPutSignedOptions): Promise<KvBackendPutResult>
 }
 
 /** One kv request served: its type (`INVALID` for a frame that is not a Request), the client, the status answered. */
@@ -75,7 +88,8 @@ export interface KvServerInit {
 
 /**
  * Serves `/exper-dht/kv/1.0.0` (docs/protocol.md): one request per stream,
- * STORE → `backend.put`, RETRIEVE → `backend.get`. A malformed, oversized or
+ * STORE → `backend.put` (a signed record: `backend.putSigned`), RETRIEVE →
+ * `backend.get`. A malformed, oversized or
  * late request costs only its own stream; the number of streams served at
  * once is capped per connection and in total.
  */
@@ -156,12 +170,18 @@ export class KvServer extends TypedEventEmitter<KvServerEvents> {
     }
     const type = request.type === Request.Type.STORE ? 'STORE' : 'RETRIEVE'
     try {
+      if (request.signedKey !== '') {
+        return { type, response: await this.signed(request, client, signal) }
+      }
       validateUserKey(request.key)
+      if (request.record.byteLength > 0) {
+        return { type, response: failure(Response.Status.INVALID_REQUEST, 'a record (field 7) is stored under a signed_key (field 6), not a key') }
+      }
       if (request.type === Request.Type.STORE) {
         return { type, response: await this.store(request, client, signal) }
       }
       const { value, seq, expires } = await this.backend.get(request.key, { signal })
-      return { type, response: { status: Response.Status.OK, value: value as Uint8Array<ArrayBuffer>, seq, replicas: 0, error: '', expires: BigInt(expires) } }
+      return { type, response: { ...ok(seq, expires), value: value as Uint8Array<ArrayBuffer> } }
     } catch (err) {
       return { type, response: errorResponse(err as Error, signal) }
     }
@@ -178,12 +198,44 @@ export class KvServer extends TypedEventEmitter<KvServerEvents> {
       client,
       signal
     })
-    return { status: Response.Status.OK, value: new Uint8Array(), seq, replicas, error: '', expires: BigInt(expires) }
+    return { ...ok(seq, expires), replicas }
+  }
+
+  /** A request for a signed record (`signed_key`): a STORE of the record its owner signed, or a RETRIEVE answered with the whole record. */
+  private async signed (request: Request, client: PeerId, signal: AbortSignal): Promise<Response> {
+    if (request.key !== '') {
+      return failure(Response.Status.INVALID_REQUEST, 'give a key (field 2) or a signed_key (field 6), not both')
+    }
+    parseSignedKey(request.signedKey)
+    if (request.type === Request.Type.RETRIEVE) {
+      // the value travels inside the record only: one frame holds one 64 KiB value, not two
+      const { seq, expires, record } = await this.backend.get(request.signedKey, { signal, signed: true })
+      return { ...ok(seq, expires), record: record as Uint8Array<ArrayBuffer> }
+    }
+    if (request.value.byteLength > 0 || request.ttl !== 0) {
+      return failure(Response.Status.INVALID_REQUEST, 'a STORE of a signed record carries the record (field 7) alone: its value and expiry are inside, signed (no value, no ttl)')
+    }
+    if (request.record.byteLength === 0) {
+      return failure(Response.Status.INVALID_REQUEST, 'a STORE with a signed_key needs the signed record (field 7)')
+    }
+    if (request.quorum > MAX_QUORUM) {
+      return failure(Response.Status.INVALID_REQUEST, `quorum ${request.quorum} is over the limit of ${MAX_QUORUM}`)
+    }
+    const { replicas, seq, expires } = await this.backend.putSigned(request.signedKey, request.record, {
+      quorum: request.quorum === 0 ? undefined : request.quorum,
+      client,
+      signal
+    })
+    return { ...ok(seq, expires), replicas }
   }
 }
 
+function ok (seq: bigint, expires: number): Response {
+  return { status: Response.Status.OK, value: new Uint8Array(), seq, replicas: 0, error: '', expires: BigInt(expires), record: new Uint8Array() }
+}
+
 function failure (status: Response.Status, error: string, replicas = 0): Response {
-  return { status, value: new Uint8Array(), seq: 0n, replicas, error, expires: 0n }
+  return { status, value: new Uint8Array(), seq: 0n, replicas, error, expires: 0n, record: new Uint8Array() }
 }
 
 /** Maps a failed operation to its status: typed errors to theirs, anything else to INTERNAL. */
@@ -193,6 +245,9 @@ function errorResponse (err: Error, signal: AbortSignal): Response {
   if (err instanceof NotFoundError) return failure(Response.Status.NOT_FOUND, err.message)
   if (err instanceof QuorumFailedError) return failure(Response.Status.QUORUM_FAILED, err.message, err.replicas)
   if (err instanceof StorageFullError) return failure(Response.Status.STORAGE_FULL, err.message)
+  if (err instanceof InvalidSignatureError || err instanceof InvalidRecordError || err instanceof ExpiredRecordError || err instanceof StaleRecordError) {
+    return failure(Response.Status.INVALID_RECORD, err.message)
+  }
   if (err instanceof TimeoutError || signal.aborted) {
     return failure(Response.Status.TIMEOUT, `the operation did not finish within the request deadline: ${err.message}`)
   }

@@ -1,7 +1,7 @@
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { ExpiredRecordError, InvalidRecordError, ValueTooLargeError } from '../errors.js'
 import { KvRecord } from './kv-record.js'
-import { MAX_CLOCK_SKEW_MS, MAX_PUBLISHER_BYTES, MAX_RECORD_BYTES, MAX_TTL_MS, MAX_VALUE_BYTES } from './limits.js'
+import { MAX_CLOCK_SKEW_MS, MAX_PUBLISHER_BYTES, MAX_RECORD_BYTES, MAX_TTL_MS, MAX_VALUE_BYTES, SIGNATURE_BYTES } from './limits.js'
 
 /** The largest `seq` (protobuf uint64). */
 export const MAX_SEQ = (1n << 64n) - 1n
@@ -13,6 +13,8 @@ export interface KvRecordFields {
   publisher: Uint8Array
   /** When the record ends, Unix time in ms; 0 is never live. */
   expires: bigint
+  /** `/kvs` only: the owner's signature (see signed-record.ts); absent or empty in `/kv` records. */
+  signature?: Uint8Array
 }
 
 /** Encodes a record after checking its limits (throws `ValueTooLargeError` / `InvalidRecordError`). */
@@ -56,6 +58,9 @@ function checkLimits (record: KvRecordFields): void {
   validateValue(record.value)
   if (record.publisher.byteLength > MAX_PUBLISHER_BYTES) {
     throw new InvalidRecordError(`publisher has ${record.publisher.byteLength} bytes; the limit is ${MAX_PUBLISHER_BYTES}`)
+  }
+  if ((record.signature?.byteLength ?? 0) > SIGNATURE_BYTES) {
+    throw new InvalidRecordError(`signature has ${record.signature?.byteLength} bytes; an Ed25519 signature has ${SIGNATURE_BYTES}`)
   }
   if (record.seq < 0n || record.seq > MAX_SEQ) {
     throw new InvalidRecordError(`seq ${record.seq} is outside 0..2^64-1`)

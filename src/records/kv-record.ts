@@ -8,6 +8,7 @@ export interface KvRecord {
   seq: bigint
   publisher: Uint8Array<ArrayBuffer>
   expires: bigint
+  signature: Uint8Array<ArrayBuffer>
 }
 
 export namespace KvRecord {
@@ -40,6 +41,11 @@ export namespace KvRecord {
           w.uint64(obj.expires)
         }
 
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.signature)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -48,7 +54,8 @@ export namespace KvRecord {
           value: uint8ArrayAlloc(0),
           seq: 0n,
           publisher: uint8ArrayAlloc(0),
-          expires: 0n
+          expires: 0n,
+          signature: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -71,6 +78,10 @@ export namespace KvRecord {
             }
             case 4: {
               obj.expires = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.signature = reader.bytes()
               break
             }
             default: {
@@ -116,6 +127,13 @@ export namespace KvRecord {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -148,6 +166,11 @@ export namespace KvRecord {
     value: bigint
   }
 
+  export interface KvRecordSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<KvRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, KvRecord.codec())
   }
@@ -156,7 +179,7 @@ export namespace KvRecord {
     return decodeMessage(buf, KvRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KvRecord>): Generator<KvRecordValueFieldEvent | KvRecordSeqFieldEvent | KvRecordPublisherFieldEvent | KvRecordExpiresFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KvRecord>): Generator<KvRecordValueFieldEvent | KvRecordSeqFieldEvent | KvRecordPublisherFieldEvent | KvRecordExpiresFieldEvent | KvRecordSignatureFieldEvent> {
     return streamMessage(buf, KvRecord.codec(), opts)
   }
 }

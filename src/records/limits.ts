@@ -31,3 +31,24 @@ export const MAX_TTL_MS = 48 * hour
 
 /** How far ahead of this peer's clock a publisher's clock may run: an `expires` up to `MAX_TTL_MS` plus this is accepted (10 minutes). */
 export const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
+
+/** The DHT namespace of signed records: keys are `/kvs/<owner peer id>/<name>`, writable by the owner only. */
+export const KVS_NAMESPACE = 'kvs'
+
+/** Prefix of every DHT key of a signed record. */
+export const KVS_KEY_PREFIX = `/${KVS_NAMESPACE}/`
+
+/** Length of an Ed25519 peer id as printed (base58btc of its 38-byte identity multihash), the owner of a signed key. */
+export const ED25519_OWNER_CHARS = 52
+
+/** Smallest name of a signed record (after `<owner>/`), in UTF-8 bytes. */
+export const MIN_NAME_BYTES = 1
+
+/** Largest name of a signed record, in UTF-8 bytes. */
+export const MAX_NAME_BYTES = 200
+
+/** Length of an Ed25519 signature, the only length a `/kvs` record's signature may have. */
+export const SIGNATURE_BYTES = 64
+
+/** The domain separator that starts the bytes an owner signs (docs/records.md, "Signed bytes"): no other signature of the same key can pass for a record's. */
+export const KVS_SIGNATURE_DOMAIN = 'exper-dht/kvs-record/v1'

@@ -8,18 +8,22 @@ import type { KvRecord } from './kv-record.js'
  * Orders two records: positive when `a` is better than `b`. The highest `seq`
  * wins; on equal `seq` the lexicographically greater `value` bytes win; on
  * equal values the greater `publisher` bytes win; on equal publishers the
- * later `expires` (a republished copy). Zero means the records are identical.
+ * later `expires` (a republished copy); then the greater `signature` bytes
+ * (`/kvs`). Zero means the records are identical.
  */
 export function compareKvRecords (a: KvRecordFields, b: KvRecordFields): number {
   if (a.seq !== b.seq) {
     return a.seq > b.seq ? 1 : -1
   }
   return uint8ArrayCompare(a.value, b.value) || uint8ArrayCompare(a.publisher, b.publisher) ||
-    (a.expires === b.expires ? 0 : a.expires > b.expires ? 1 : -1)
+    (a.expires === b.expires ? 0 : a.expires > b.expires ? 1 : -1) ||
+    uint8ArrayCompare(a.signature ?? empty, b.signature ?? empty)
 }
 
+const empty = new Uint8Array()
+
 /**
- * The `/kv` selector: the index of the best of `records` (encoded KvRecords)
+ * The `/kv` and `/kvs` selector: the index of the best of `records` (encoded KvRecords)
  * by `compareKvRecords`; the first one wins among identical records, and a
  * record that fails validation never wins. Throws an `InvalidRecordError` when
  * none is valid. Matches the `SelectFn` of @libp2p/kad-dht.

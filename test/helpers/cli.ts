@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { LOOPBACK_LISTEN } from './peers.js'
 import type { ChildProcess } from 'node:child_process'
 
 /** The CLI as installed (`bin`): the bundle that `npm run build` makes of dist/src/cli/index.js. */
@@ -125,4 +126,24 @@ export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}): Prom
 export async function completion (cli: CliProcess): Promise<ProcessResult> {
   const exit = await cli.exited
   return { ...exit, stdout: cli.stdout, stderr: cli.stderr }
+}
+
+/**
+ * Starts `count` ephemeral `exper-dht start` processes on loopback, the
+ * first alone and the others bootstrapping from it, pushing each into
+ * `peers` as it starts (so a failing start still leaves it there for the
+ * caller to stop) and its address into `addrs` once it is ready.
+ */
+export async function startCliPeers (count: number, peers: CliProcess[], addrs: string[]): Promise<void> {
+  const start = (bootstrap: string[]): CliProcess => {
+    const peer = new CliProcess(['start', '--listen', LOOPBACK_LISTEN, '--ephemeral', '--json', ...bootstrap])
+    peers.push(peer)
+    return peer
+  }
+  const first = start([])
+  addrs.push(((await first.waitForEvent('ready')).addrs as string[])[0])
+  const others = Array.from({ length: count - 1 }, () => start(['--bootstrap', addrs[0]]))
+  for (const other of others) {
+    addrs.push(((await other.waitForEvent('ready')).addrs as string[])[0])
+  }
 }

@@ -11,6 +11,7 @@ import type { PeriodicJob } from './periodic-job.js'
 import type { RefreshRound } from './refresh.js'
 import type { ReplicationRound } from './replicate.js'
 import type { RepublishRound } from './republish.js'
+import type { PrivateKey } from '@libp2p/interface'
 
 export type { RefreshRound } from './refresh.js'
 export type { ReplicationRound } from './replicate.js'
@@ -40,6 +41,8 @@ export interface LifecycleJobsInit {
   republishIntervalMs: number
   expireIntervalMs: number
   ttlMs: number
+  /** This peer's key: the republish job signs its `/kvs` records anew. */
+  privateKey: PrivateKey
 }
 
 /**
@@ -84,6 +87,7 @@ export class LifecycleJobs {
       ttlMs: init.ttlMs,
       intervalMs: init.republishIntervalMs,
       checkIntervalMs: REPUBLISH_CHECK_INTERVAL,
+      privateKey: init.privateKey,
       onRound: events.republished,
       ...failed('republish')
     })

@@ -1,10 +1,11 @@
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { compareKvRecords, decodeKvRecord, encodeKvRecord } from '../../records/index.js'
+import { compareKvRecords, decodeKvRecord, renewRecord } from '../../records/index.js'
 import { PeriodicJob } from './periodic-job.js'
 import type { KadEngine } from '../kad-engine.js'
 import type { PublishedRecords } from '../store/published-records.js'
 import type { RecordStore } from '../store/record-store.js'
 import type { PeriodicJobOptions } from './periodic-job.js'
+import type { PrivateKey } from '@libp2p/interface'
 
 /** What one republish pass did. */
 export interface RepublishRound {
@@ -30,13 +31,16 @@ export interface RepublishJobInit extends PeriodicJobOptions {
   intervalMs: number
   /** How often the published list is looked through for records due, in ms. */
   checkIntervalMs: number
+  /** This peer's key: a signed (`/kvs`) record is signed anew at each republish. */
+  privateKey: PrivateKey
   onRound(round: RepublishRound): void
 }
 
 /**
  * Republish by the publisher: each record this peer published (its
  * published list, kept in the datastore) is put again — same seq and value,
- * `expires` moved to now + ttl (never past the end of its lifetime) — once
+ * `expires` moved to now + ttl (never past the end of its lifetime), a signed
+ * record signed anew — once
  * `intervalMs` has passed since its last publication, so it outlives the
  * ttl for as long as this peer runs. The list is looked through every
  * `checkIntervalMs`, and at start (records that fell due while the peer was
@@ -89,7 +93,7 @@ export class RepublishJob {
         continue
       }
       const expires = Math.min(now + this.init.ttlMs, entry.until ?? Infinity)
-      const fresh = encodeKvRecord({ ...record, expires: BigInt(expires) })
+      const fresh = await renewRecord(entry.key, record, BigInt(expires), this.init.privateKey)
       if (this.init.storesRecords) {
         await this.init.records.put(entry.key, fresh, { published: true, signal })
       }

@@ -1,7 +1,10 @@
+import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { expect } from 'chai'
 import { ClusterConsole } from '../../../src/cli/cluster-console.js'
+import { createIdentity } from '../../../src/cli/identity-file.js'
 import { startCluster } from '../../../src/index.js'
+import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
 import type { Cluster } from '../../../src/index.js'
 
 /** A console on in-memory streams: type a line, await what it prints. */
@@ -13,8 +16,8 @@ class ConsoleDriver {
   private seen = 0
   private readonly waiters = new Set<() => void>()
 
-  constructor (cluster: Cluster) {
-    this.console = new ClusterConsole({ cluster, input: this.input, output: this.output })
+  constructor (cluster: Cluster, identity: string) {
+    this.console = new ClusterConsole({ cluster, input: this.input, output: this.output, identity })
     this.output.setEncoding('utf8').on('data', (chunk: string) => {
       this.text += chunk
       for (const waiter of [...this.waiters]) {
@@ -52,10 +55,14 @@ describe('the supervise console', function () {
 
   let cluster: Cluster
   let driver: ConsoleDriver
+  let dir: string
+  let identity: string
 
   before(async () => {
+    dir = await makeTempDir()
+    identity = join(dir, 'identity.key')
     cluster = await startCluster({ peers: 3, ephemeral: true })
-    driver = new ConsoleDriver(cluster)
+    driver = new ConsoleDriver(cluster, identity)
     const help = driver.expect(/quit\s+stop every peer and exit.*\n$/)
     driver.console.open()
     await help
@@ -63,12 +70,22 @@ describe('the supervise console', function () {
   after(async () => {
     await driver.console.close()
     await cluster.stop()
+    await removeDir(dir)
   })
 
   it('put and get go through random running peers', async () => {
     await driver.type('put greeting hello, big world', /^stored "greeting" on [1-3] peers? through peer [0-2] \(seq \d+\)\n$/)
     await driver.type('get greeting', /^hello, big world\n\(through peer [0-2], seq \d+\)\n$/)
     await driver.type('get nobody-stored-this', /^not found through peer [0-2]: .+\n$/)
+  })
+
+  it('put --signed signs with the identity and get --signed checks the signature; without an identity it says how to make one', async () => {
+    await driver.type('put --signed motto no identity yet', /^error: no identity at .*identity\.key: create one with "exper-dht identity new --identity .*"\n$/)
+    const { owner } = await createIdentity(identity)
+    await driver.type('put --signed motto signed, sealed', new RegExp(`^stored "${owner}/motto" on [1-3] peers? through peer [0-2] \\(seq \\d+, signed\\)\n$`))
+    await driver.type(`get --signed ${owner}/motto`, /^signed, sealed\n\(through peer [0-2], seq \d+, signature verified\)\n$/)
+    await driver.type(`get --signed ${owner}/nobody`, /^not found through peer [0-2]: .+\n$/)
+    await driver.type('get --signed motto', /^error: "motto" is not a signed key: it is written <owner peer id>\/<name>\n$/)
   })
 
   it('peers lists every peer with its routing table size', async () => {
@@ -93,7 +110,8 @@ describe('the supervise console', function () {
   it('explains what it cannot do', async () => {
     await driver.type('kill 7', /^error: no peer 7: the cluster has peers 0 to 2\n$/)
     await driver.type('kill', /^error: usage: kill I\n$/)
-    await driver.type('put lonely', /^error: usage: put KEY VALUE\n$/)
+    await driver.type('put lonely', /^error: usage: put KEY VALUE, or put --signed NAME VALUE\n$/)
+    await driver.type('get --signed', /^error: usage: get KEY, or get --signed OWNER\/NAME\n$/)
     await driver.type('launch', /^error: unknown command "launch" \(try help\)\n$/)
     await driver.type('help', /quit\s+stop every peer and exit/)
   })

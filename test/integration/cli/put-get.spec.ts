@@ -3,8 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { MAX_VALUE_BYTES } from '../../../src/index.js'
-import { CliProcess, runCli } from '../../helpers/cli.js'
-import { LOOPBACK_LISTEN } from '../../helpers/peers.js'
+import { CliProcess, runCli, startCliPeers } from '../../helpers/cli.js'
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js'
 
 /** A port nothing listens on: a dial there would fail with exit 1, so exit 2 proves the input was refused before dialing. */
@@ -17,14 +16,7 @@ describe('exper-dht put / get (real processes)', () => {
 
   before(async () => {
     dir = await makeTempDir()
-    const first = new CliProcess(['start', '--listen', LOOPBACK_LISTEN, '--ephemeral', '--json'])
-    peers.push(first)
-    addrs.push(((await first.waitForEvent('ready')).addrs as string[])[0])
-    const others = [0, 1].map(() => new CliProcess(['start', '--listen', LOOPBACK_LISTEN, '--ephemeral', '--json', '--bootstrap', addrs[0]]))
-    peers.push(...others)
-    for (const other of others) {
-      addrs.push(((await other.waitForEvent('ready')).addrs as string[])[0])
-    }
+    await startCliPeers(3, peers, addrs)
   })
 
   after(async () => {

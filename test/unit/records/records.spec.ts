@@ -56,8 +56,8 @@ describe('records', () => {
     })
   })
 
-  it('registers the kv namespace with the DHT', () => {
-    expect(Object.keys(recordValidators)).to.deep.equal(['kv'])
-    expect(Object.keys(recordSelectors)).to.deep.equal(['kv'])
+  it('registers the kv and kvs namespaces with the DHT', () => {
+    expect(Object.keys(recordValidators)).to.deep.equal(['kv', 'kvs'])
+    expect(Object.keys(recordSelectors)).to.deep.equal(['kv', 'kvs'])
   })
 })

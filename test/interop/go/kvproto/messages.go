@@ -33,12 +33,15 @@ const (
 	// StatusStorageFull is an exper-dht peer's answer to a STORE it has no
 	// room for; the Go server never sends it, the client names it.
 	StatusStorageFull Status = 7
+	// StatusInvalidRecord answers a STORE of a signed record that fails
+	// validation (signature, format, lifetime) or is older than the one held.
+	StatusInvalidRecord Status = 8
 )
 
 var statusNames = map[Status]string{
 	StatusOK: "OK", StatusNotFound: "NOT_FOUND", StatusInvalidRequest: "INVALID_REQUEST",
 	StatusTooLarge: "TOO_LARGE", StatusQuorumFailed: "QUORUM_FAILED", StatusTimeout: "TIMEOUT",
-	StatusInternal: "INTERNAL", StatusStorageFull: "STORAGE_FULL",
+	StatusInternal: "INTERNAL", StatusStorageFull: "STORAGE_FULL", StatusInvalidRecord: "INVALID_RECORD",
 }
 
 // String is the status's name in the .proto file.
@@ -59,6 +62,11 @@ type Request struct {
 	// 0 (or a request without the field, from an older client) means the
 	// peer's default lifetime.
 	TTL uint32
+	// SignedKey (field 6) names a signed /kvs record, "<owner>/<name>",
+	// instead of Key (then empty).
+	SignedKey string
+	// Record (field 7, STORE with SignedKey) is the KvRecord its owner signed.
+	Record []byte
 }
 
 // Response is the message a peer answers with.
@@ -72,6 +80,9 @@ type Response struct {
 	// record published, for a RETRIEVE the record returned. 0 when absent (a
 	// failure, or a peer that predates the field).
 	Expires uint64
+	// Record (field 7, RETRIEVE with SignedKey + OK) is the whole signed
+	// KvRecord; Value is then empty.
+	Record []byte
 }
 
 // Marshal encodes r in proto3 (zero-valued fields omitted).
@@ -81,7 +92,9 @@ func (r Request) Marshal() []byte {
 	b = appendBytes(b, 2, []byte(r.Key))
 	b = appendBytes(b, 3, r.Value)
 	b = appendVarint(b, 4, uint64(r.Quorum))
-	return appendVarint(b, 5, uint64(r.TTL))
+	b = appendVarint(b, 5, uint64(r.TTL))
+	b = appendBytes(b, 6, []byte(r.SignedKey))
+	return appendBytes(b, 7, r.Record)
 }
 
 // Marshal encodes r in proto3 (zero-valued fields omitted).
@@ -92,7 +105,8 @@ func (r Response) Marshal() []byte {
 	b = appendVarint(b, 3, r.Seq)
 	b = appendVarint(b, 4, uint64(r.Replicas))
 	b = appendBytes(b, 5, []byte(r.Error))
-	return appendVarint(b, 6, r.Expires)
+	b = appendVarint(b, 6, r.Expires)
+	return appendBytes(b, 7, r.Record)
 }
 
 // UnmarshalRequest decodes a Request; unknown fields are skipped, as proto3 does.
@@ -113,6 +127,10 @@ func UnmarshalRequest(b []byte) (Request, error) {
 			r.Quorum, err = f.uint32()
 		case 5:
 			r.TTL, err = f.uint32()
+		case 6:
+			r.SignedKey, err = f.string()
+		case 7:
+			r.Record, err = f.bytes()
 		}
 		return err
 	})
@@ -139,6 +157,8 @@ func UnmarshalResponse(b []byte) (Response, error) {
 			r.Error, err = f.string()
 		case 6:
 			r.Expires, err = f.uint64()
+		case 7:
+			r.Record, err = f.bytes()
 		}
 		return err
 	})

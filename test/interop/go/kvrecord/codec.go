@@ -14,6 +14,7 @@ const (
 	fieldSeq       protowire.Number = 2
 	fieldPublisher protowire.Number = 3
 	fieldExpires   protowire.Number = 4
+	fieldSignature protowire.Number = 5
 )
 
 // Record is a decoded KvRecord.
@@ -27,6 +28,9 @@ type Record struct {
 	// Expires is when the record ends, Unix time in ms; 0 (absent) is never
 	// live. See Live for the lifetime rule.
 	Expires uint64
+	// Signature is the owner's Ed25519 signature of a /kvs record (signed.go);
+	// empty in /kv records.
+	Signature []byte
 }
 
 // Encode returns the canonical proto3 encoding of r: fields in field-number
@@ -48,6 +52,10 @@ func Encode(r Record) []byte {
 	if r.Expires != 0 {
 		b = protowire.AppendTag(b, fieldExpires, protowire.VarintType)
 		b = protowire.AppendVarint(b, r.Expires)
+	}
+	if len(r.Signature) > 0 {
+		b = protowire.AppendTag(b, fieldSignature, protowire.BytesType)
+		b = protowire.AppendBytes(b, r.Signature)
 	}
 	return b
 }
@@ -82,6 +90,9 @@ func checkLimits(r Record) error {
 	if len(r.Publisher) > MaxPublisherBytes {
 		return fmt.Errorf("publisher has %d bytes; the limit is %d", len(r.Publisher), MaxPublisherBytes)
 	}
+	if len(r.Signature) > SignatureBytes {
+		return fmt.Errorf("signature has %d bytes; an Ed25519 signature has %d", len(r.Signature), SignatureBytes)
+	}
 	return nil
 }
 
@@ -105,7 +116,9 @@ func decodeFields(b []byte) (Record, error) {
 			r.Publisher, n = protowire.ConsumeBytes(b)
 		case num == fieldExpires && typ == protowire.VarintType:
 			r.Expires, n = protowire.ConsumeVarint(b)
-		case num >= fieldValue && num <= fieldExpires:
+		case num == fieldSignature && typ == protowire.BytesType:
+			r.Signature, n = protowire.ConsumeBytes(b)
+		case num >= fieldValue && num <= fieldSignature:
 			return Record{}, fmt.Errorf("field %d has the wrong wire type %d", num, typ)
 		default:
 			return Record{}, fmt.Errorf("unknown field %d", num)

@@ -35,3 +35,20 @@ const (
 	// MaxClockSkew is MaxClockSkewMs as a duration (10 min).
 	MaxClockSkew = MaxClockSkewMs * time.Millisecond
 )
+
+// The limits of the signed /kvs record format (src/records/limits.ts);
+// test/vectors/kvs-records.json exercises them.
+const (
+	// SignedNamespace is the DHT namespace of signed records, writable by their owner only.
+	SignedNamespace = "kvs"
+	// SignedKeyPrefix starts every DHT key of a signed record: /kvs/<owner>/<name>.
+	SignedKeyPrefix = "/" + SignedNamespace + "/"
+	// MinNameBytes is the smallest name of a signed record, in UTF-8 bytes.
+	MinNameBytes = 1
+	// MaxNameBytes is the largest name of a signed record, in UTF-8 bytes.
+	MaxNameBytes = 200
+	// SignatureBytes is the length of an Ed25519 signature, the only length a /kvs signature may have.
+	SignatureBytes = 64
+	// SignatureDomain starts the bytes an owner signs (docs/records.md, "Signed bytes").
+	SignatureDomain = "exper-dht/kvs-record/v1"
+)

@@ -2,6 +2,7 @@ package kvrecord
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
 
@@ -40,8 +41,8 @@ func (v Validator) now() time.Time {
 
 // Select returns the index of the best of values: the highest seq, then the
 // greater value bytes, then the greater publisher bytes, then the later
-// expires; the first among identical records. Records that fail the format
-// rules never win; it is an error when none passes them. Select checks the
+// expires, then the greater signature (/kvs); the first among identical
+// records. Records that fail the format rules never win; it is an error when none passes them. Select checks the
 // format only, not the lifetime (go-libp2p-kad-dht selects among records it
 // has validated already, and the shared selection vectors hold records
 // without expires).
@@ -65,7 +66,7 @@ func (Validator) Select(dhtKey string, values [][]byte) (int, error) {
 
 // Parse checks the format rules (not the lifetime rule, which needs a clock:
 // see Live and Validator.Validate) and returns the user key and the decoded
-// record.
+// record. A /kv record carries no signature.
 func Parse(dhtKey string, value []byte) (string, Record, error) {
 	key, err := UserKey(dhtKey)
 	if err != nil {
@@ -74,6 +75,9 @@ func Parse(dhtKey string, value []byte) (string, Record, error) {
 	r, err := Decode(value)
 	if err != nil {
 		return "", Record{}, err
+	}
+	if len(r.Signature) > 0 {
+		return "", Record{}, errors.New("a /kv record carries no signature (signed records live under /kvs/<owner>/<name>)")
 	}
 	return key, r, nil
 }
@@ -99,5 +103,5 @@ func Compare(a, b Record) int {
 	case a.Expires < b.Expires:
 		return -1
 	}
-	return 0
+	return bytes.Compare(a.Signature, b.Signature)
 }

@@ -14,9 +14,10 @@ const ProtocolPrefix protocol.ID = "/exper-dht"
 // KadProtocol is the Kad-DHT protocol id that ProtocolPrefix gives.
 const KadProtocol protocol.ID = ProtocolPrefix + "/kad/1.0.0"
 
-// Validator accepts the record namespaces of an exper-dht network: /kv only.
+// Validator accepts the record namespaces of an exper-dht network: /kv and
+// the signed /kvs.
 func Validator() record.NamespacedValidator {
-	return record.NamespacedValidator{kvrecord.Namespace: kvrecord.Validator{}}
+	return record.NamespacedValidator{kvrecord.Namespace: kvrecord.Validator{}, kvrecord.SignedNamespace: kvrecord.SignedValidator{}}
 }
 
 // DHTOptions are the go-libp2p-kad-dht options a peer needs to join an

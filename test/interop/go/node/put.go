@@ -55,23 +55,27 @@ func (n *Node) Put(ctx context.Context, key string, value []byte, ttl time.Durat
 	if err != nil {
 		return PutResult{}, err
 	}
-	now := time.Now()
-	kv := kvrecord.Record{Value: value, Seq: seq, Publisher: []byte(n.Host.ID()), Expires: kvrecord.ExpiresAt(now, ttl)}
-	rec := record.MakePutRecord(dhtKey, kvrecord.Encode(kv))
-	rec.TimeReceived = now.UTC().Format(time.RFC3339Nano)
-
+	kv := kvrecord.Record{Value: value, Seq: seq, Publisher: []byte(n.Host.ID()), Expires: kvrecord.ExpiresAt(time.Now(), ttl)}
 	result := PutResult{Seq: seq, Expires: kv.Expires}
-	result.Local = n.values.Put(ctx, dhtKey, rec) == nil
+	result.Local, result.Remote, result.Targets, err = n.publish(ctx, dhtKey, kvrecord.Encode(kv))
+	return result, err
+}
+
+// publish stores value (an encoded record) under dhtKey here and sends it
+// as PUT_VALUE to the k peers closest to the key: whether this peer stored
+// it, how many remote peers did, and to how many it was sent.
+func (n *Node) publish(ctx context.Context, dhtKey string, value []byte) (local bool, remote, targets int, err error) {
+	rec := record.MakePutRecord(dhtKey, value)
+	rec.TimeReceived = time.Now().UTC().Format(time.RFC3339Nano)
+	local = n.values.Put(ctx, dhtKey, rec) == nil
 	if n.DHT.RoutingTable().Size() == 0 {
-		return result, nil
+		return local, 0, 0, nil
 	}
 	peers, err := n.DHT.GetClosestPeers(ctx, dhtKey)
 	if err != nil {
-		return result, fmt.Errorf("finding the peers closest to %q: %w", key, err)
+		return local, 0, 0, fmt.Errorf("finding the peers closest to %q: %w", dhtKey, err)
 	}
-	result.Targets = len(peers)
-	result.Remote = n.sendToAll(ctx, peers, rec)
-	return result, nil
+	return local, n.sendToAll(ctx, peers, rec), len(peers), nil
 }
 
 // sendToAll sends rec to every peer at once and counts those that stored it.
@@ -114,6 +118,34 @@ func (n *Node) Store(ctx context.Context, key string, value []byte, quorum int, 
 	if err != nil {
 		return kvproto.Stored{}, err
 	}
+	return storedOrQuorumError(result, quorum)
+}
+
+// StoreSigned publishes a record its owner signed (a kv protocol STORE with
+// a signed_key) once, as Put does: a *kvproto.RecordError when it fails the
+// /kvs validator or is older than the record this peer holds, a
+// *kvproto.QuorumError when fewer than quorum peers stored it.
+func (n *Node) StoreSigned(ctx context.Context, signedKey string, value []byte, quorum int) (kvproto.Stored, error) {
+	dhtKey := kvrecord.SignedKeyPrefix + signedKey
+	if err := (kvrecord.SignedValidator{}).Validate(dhtKey, value); err != nil {
+		return kvproto.Stored{}, &kvproto.RecordError{Err: err}
+	}
+	if held, err := n.values.Get(ctx, dhtKey); err == nil && held != nil {
+		if best, err := (kvrecord.SignedValidator{}).Select(dhtKey, [][]byte{value, held.GetValue()}); err == nil && best != 0 {
+			return kvproto.Stored{}, &kvproto.RecordError{Err: fmt.Errorf("the record is older than the one this peer holds for %s (a replay?)", signedKey)}
+		}
+	}
+	r, _ := kvrecord.Decode(value)
+	result := PutResult{Seq: r.Seq, Expires: r.Expires}
+	var err error
+	result.Local, result.Remote, result.Targets, err = n.publish(ctx, dhtKey, value)
+	if err != nil {
+		return kvproto.Stored{}, err
+	}
+	return storedOrQuorumError(result, quorum)
+}
+
+func storedOrQuorumError(result PutResult, quorum int) (kvproto.Stored, error) {
 	if result.Replicas() < quorum {
 		local := "this peer did not store it"
 		if result.Local {
