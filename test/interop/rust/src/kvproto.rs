@@ -1,12 +1,11 @@
 //! The store/retrieve protocol /exper-dht/kv/1.0.0 (docs/protocol.md): its
 //! messages, limits, a client and a server.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::io;
 use std::time::Duration;
 
-use futures::{AsyncWriteExt, StreamExt};
-use libp2p::{PeerId, Stream, StreamProtocol};
+use futures::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use libp2p::{request_response, PeerId, StreamProtocol};
 use prost::Message;
 
 use crate::frames::{read_frame, write_frame};
@@ -20,9 +19,7 @@ pub const MAX_FRAME_BYTES: usize = MAX_VALUE_BYTES + 1024;
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(30);
 /// Kept back from the deadline to answer TIMEOUT in time.
 pub const RESPONSE_MARGIN: Duration = Duration::from_secs(1);
-/// How many kv streams one peer may have open at once; more are reset.
-/// (docs/protocol.md caps them per connection; libp2p-stream hands out
-/// streams by peer, and a peer keeps one connection to another.)
+/// How many kv streams one connection may have open at once; more are reset.
 pub const MAX_INBOUND_STREAMS_PER_CONNECTION: usize = 32;
 /// How many kv streams a peer serves at once; more are reset.
 pub const MAX_INBOUND_STREAMS: usize = 256;
@@ -126,71 +123,55 @@ pub trait Backend: Clone + Send + Sync + 'static {
     fn retrieve(&self, key: String) -> impl std::future::Future<Output = Result<kvrecord::KvRecord, BackendError>> + Send;
 }
 
-/// Serves the kv streams `control` accepts, each in its own task, until the
-/// swarm behind `control` ends.
-pub async fn serve<B: Backend>(mut control: libp2p_stream::Control, backend: B) {
-    let Ok(mut incoming) = control.accept(PROTOCOL) else { return };
-    let counts: Arc<Mutex<(usize, HashMap<PeerId, usize>)>> = Arc::default();
-    while let Some((peer, stream)) = incoming.next().await {
-        let slot = Slot::acquire(&counts, peer);
-        let backend = backend.clone();
-        tokio::spawn(async move {
-            // over a cap, the stream is dropped unread: yamux resets it
-            let Some(_slot) = slot else { return };
-            serve_stream(stream, backend).await;
-        });
+/// The codec of /exper-dht/kv/1.0.0 for libp2p's request-response: one frame
+/// each way, its bytes as they came (a frame that is no valid `Request` is
+/// answered INVALID_REQUEST by `respond`; a malformed, oversized or cut frame
+/// fails the read, and the stream is reset). Its handler caps the streams of
+/// a connection (`MAX_INBOUND_STREAMS_PER_CONNECTION`) and bounds each one by
+/// `REQUEST_DEADLINE`, resetting those over either.
+#[derive(Clone, Default)]
+pub struct KvCodec;
+
+impl request_response::Codec for KvCodec {
+    type Protocol = StreamProtocol;
+    type Request = Vec<u8>;
+    type Response = Response;
+
+    async fn read_request<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Vec<u8>> {
+        read_frame(io, MAX_FRAME_BYTES).await
+    }
+
+    async fn read_response<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Response> {
+        let frame = read_frame(io, MAX_FRAME_BYTES).await?;
+        Response::decode(frame.as_slice()).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
+    async fn write_request<T: AsyncWrite + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T, req: Vec<u8>) -> io::Result<()> {
+        write_frame(io, &req).await
+    }
+
+    async fn write_response<T: AsyncWrite + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T, resp: Response) -> io::Result<()> {
+        write_frame(io, &resp.encode_to_vec()).await
     }
 }
 
-/// One stream's share of the concurrency caps, released on drop.
-struct Slot {
-    counts: Arc<Mutex<(usize, HashMap<PeerId, usize>)>>,
-    peer: PeerId,
+/// The request-response behaviour serving /exper-dht/kv/1.0.0.
+pub fn server_behaviour() -> request_response::Behaviour<KvCodec> {
+    request_response::Behaviour::new(
+        [(PROTOCOL, request_response::ProtocolSupport::Inbound)],
+        request_response::Config::default()
+            .with_request_timeout(REQUEST_DEADLINE)
+            .with_max_concurrent_streams(MAX_INBOUND_STREAMS_PER_CONNECTION),
+    )
 }
 
-impl Slot {
-    fn acquire(counts: &Arc<Mutex<(usize, HashMap<PeerId, usize>)>>, peer: PeerId) -> Option<Slot> {
-        let mut guard = counts.lock().expect("stream counts");
-        let (total, per_peer) = &mut *guard;
-        let mine = per_peer.entry(peer).or_default();
-        if *total >= MAX_INBOUND_STREAMS || *mine >= MAX_INBOUND_STREAMS_PER_CONNECTION {
-            return None;
-        }
-        *mine += 1;
-        *total += 1;
-        Some(Slot { counts: counts.clone(), peer })
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut guard = self.counts.lock().expect("stream counts");
-        let (total, per_peer) = &mut *guard;
-        *total -= 1;
-        if let Some(n) = per_peer.get_mut(&self.peer) {
-            *n -= 1;
-            if *n == 0 {
-                per_peer.remove(&self.peer);
-            }
-        }
-    }
-}
-
-/// Reads one Request frame, answers one Response frame and closes the
-/// stream; a malformed or oversized frame, or a client too slow to send its
-/// frame, gets the stream dropped unanswered (reset).
-async fn serve_stream<B: Backend>(mut stream: Stream, backend: B) {
-    let started = tokio::time::Instant::now();
-    let Ok(Ok(frame)) = tokio::time::timeout(REQUEST_DEADLINE, read_frame(&mut stream, MAX_FRAME_BYTES)).await else {
-        return;
-    };
-    let budget = REQUEST_DEADLINE.saturating_sub(RESPONSE_MARGIN).saturating_sub(started.elapsed());
-    let response = match tokio::time::timeout(budget, respond(&frame, backend)).await {
+/// Answers one request frame, within the deadline less `RESPONSE_MARGIN`
+/// (then TIMEOUT).
+pub async fn answer<B: Backend>(frame: Vec<u8>, backend: B) -> Response {
+    let budget = REQUEST_DEADLINE.saturating_sub(RESPONSE_MARGIN);
+    match tokio::time::timeout(budget, respond(&frame, backend)).await {
         Ok(response) => response,
         Err(_) => failure(Status::Timeout, "the DHT operation did not finish within the request deadline"),
-    };
-    if write_frame(&mut stream, &response.encode_to_vec()).await.is_ok() {
-        let _ = stream.close().await;
     }
 }
 

@@ -1,7 +1,8 @@
 //! An exper-dht peer on rust-libp2p: a swarm with Kad-DHT (server mode on
 //! /exper-dht/kad/1.0.0, every record through the validating `KvStore`),
-//! identify (which tells Kad the addresses of the peers it meets) and raw
-//! streams for the kv protocol and the counted PUT_VALUEs. The swarm runs in
+//! identify (which tells Kad the addresses of the peers it meets), the kv
+//! protocol's server (request-response) and raw streams for the counted
+//! PUT_VALUEs. The swarm runs in
 //! one task; `NodeHandle` asks it for DHT work over a channel.
 
 use std::collections::{HashMap, HashSet};
@@ -14,7 +15,7 @@ use libp2p::kad::{self, store::RecordStore, GetClosestPeersError, GetRecordOk, M
 use libp2p::multiaddr::Protocol;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::swarm::{ConnectionId, NetworkBehaviour, SwarmEvent};
-use libp2p::{identify, noise, tcp, yamux, Multiaddr, PeerId, Swarm, SwarmBuilder};
+use libp2p::{identify, noise, request_response, tcp, yamux, Multiaddr, PeerId, Swarm, SwarmBuilder};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::kadwire::{send_put_value, KAD_PROTOCOL, MAX_KAD_MESSAGE_BYTES};
@@ -47,7 +48,10 @@ const COMMAND_QUEUE: usize = 256;
 pub struct Behaviour {
     kad: kad::Behaviour<KvStore>,
     identify: identify::Behaviour,
+    /// outbound streams: the counted PUT_VALUEs
     stream: libp2p_stream::Behaviour,
+    /// the /exper-dht/kv/1.0.0 server
+    kv: request_response::Behaviour<kvproto::KvCodec>,
 }
 
 /// What a node reports while it runs.
@@ -123,7 +127,7 @@ pub fn start(listen: &[Multiaddr], bootstrap: &[Multiaddr], reporter: Reporter) 
             identify::Config::new("/exper-dht/1.0.0".into(), key.public())
                 .with_agent_version(format!("exper-dht-rust/{}", env!("CARGO_PKG_VERSION"))),
         );
-        Behaviour { kad, identify, stream: libp2p_stream::Behaviour::new() }
+        Behaviour { kad, identify, stream: libp2p_stream::Behaviour::new(), kv: kvproto::server_behaviour() }
     })?;
     let mut listeners = HashSet::new();
     for addr in listen {
@@ -142,7 +146,6 @@ pub fn start(listen: &[Multiaddr], bootstrap: &[Multiaddr], reporter: Reporter) 
         control: swarm.behaviour().stream.new_control(),
         published: Arc::default(),
     };
-    tokio::spawn(kvproto::serve(handle.control.clone(), handle.clone()));
     tokio::spawn(handle.clone().republish_forever());
     let event_loop = EventLoop {
         swarm,
@@ -153,6 +156,8 @@ pub fn start(listen: &[Multiaddr], bootstrap: &[Multiaddr], reporter: Reporter) 
         ready: Some(ready_tx),
         bootstrapped: false,
         pending: HashMap::new(),
+        serving: 0,
+        handle: handle.clone(),
         reporter,
     };
     let task = tokio::spawn(event_loop.run(rx, shutdown_rx));
@@ -188,6 +193,7 @@ enum Command {
     PutLocal { key: Vec<u8>, value: Vec<u8>, reply: oneshot::Sender<Result<(), String>> },
     Held { key: Vec<u8>, reply: oneshot::Sender<Option<Vec<u8>>> },
     RoutingTable { reply: oneshot::Sender<Vec<PeerId>> },
+    Respond { channel: request_response::ResponseChannel<kvproto::Response>, response: kvproto::Response },
 }
 
 /// A query waiting for its results.
@@ -207,6 +213,10 @@ struct EventLoop {
     ready: Option<oneshot::Sender<Vec<String>>>,
     bootstrapped: bool,
     pending: HashMap<QueryId, Pending>,
+    /// kv requests being answered.
+    serving: usize,
+    /// The backend of the kv requests.
+    handle: NodeHandle,
     reporter: Reporter,
 }
 
@@ -291,6 +301,20 @@ impl EventLoop {
                 }
             }
             SwarmEvent::Behaviour(BehaviourEvent::Kad(event)) => self.on_kad_event(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Kv(request_response::Event::Message {
+                message: request_response::Message::Request { request, channel, .. },
+                ..
+            })) => {
+                // over the cap, the channel is dropped unanswered: the stream is reset
+                if self.serving < kvproto::MAX_INBOUND_STREAMS {
+                    self.serving += 1;
+                    let handle = self.handle.clone();
+                    tokio::spawn(async move {
+                        let response = kvproto::answer(request, handle.clone()).await;
+                        let _ = handle.commands.send(Command::Respond { channel, response }).await;
+                    });
+                }
+            }
             _ => {}
         }
     }
@@ -327,6 +351,11 @@ impl EventLoop {
     }
 
     fn on_command(&mut self, command: Command) {
+        if let Command::Respond { channel, response } = command {
+            self.serving -= 1;
+            let _ = self.swarm.behaviour_mut().kv.send_response(channel, response);
+            return;
+        }
         let kad = &mut self.swarm.behaviour_mut().kad;
         match command {
             Command::ClosestPeers { key, reply } => {
@@ -351,6 +380,7 @@ impl EventLoop {
                 let peers = kad.kbuckets().flat_map(|b| b.iter().map(|e| *e.node.key.preimage()).collect::<Vec<_>>()).collect();
                 let _ = reply.send(peers);
             }
+            Command::Respond { .. } => unreachable!("handled above"),
         }
     }
 
