@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { decodeKvRecord, encodeKvRecord, toDhtKey } from '../../src/index.js'
+import { MAX_VALUE_BYTES, decodeKvRecord, encodeKvRecord, toDhtKey } from '../../src/index.js'
 import { KadProbe } from '../helpers/kad-probe.js'
 import { liveExpires } from '../helpers/records.js'
 import { eventually } from './helpers/eventually.js'
@@ -73,6 +73,19 @@ describe('interop: 2 exper-dht, 2 go-libp2p and 2 rust-libp2p peers in one netwo
       })
     }
   }
+
+  it('a value of the largest size (64 KiB) stored through each implementation is read through each of the other two', async () => {
+    for (const writer of IMPLEMENTATIONS) {
+      const key = `largest-from-${writer}`
+      const value = writer.repeat(MAX_VALUE_BYTES).slice(0, MAX_VALUE_BYTES)
+      const stored = jsonOf<PutJson>(await runOf(writer, ['put', key, value, '--peer', network.of[writer][0].addr, '--json']))
+      expect(stored.replicas, `${writer}'s put`).to.equal(network.all.length)
+      for (const reader of othersThan(writer)) {
+        const got = jsonOf<GetJson>(await runOf(reader, ['get', key, '--peer', network.of[reader][1].addr, '--json']))
+        expect(got.value === value, `${reader} read ${got.value.length} chars of ${writer}'s ${value.length}`).to.equal(true)
+      }
+    }
+  })
 
   it('a Rust peer\'s STORE counts only the peers that stored the record: not those holding a better one', async () => {
     const key = 'counted-by-rust'
