@@ -139,7 +139,7 @@ impl Output {
 /// A seq for JSON, as exper-dht prints it: a number while a double holds it
 /// exactly, a decimal string beyond 2^53-1.
 pub fn json_seq(seq: u64) -> serde_json::Value {
-    if seq <= (1 << 53) - 1 {
+    if seq < (1 << 53) {
         seq.into()
     } else {
         seq.to_string().into()

@@ -293,28 +293,27 @@ impl EventLoop {
                     self.retry_bootstrap(i, error.to_string());
                 }
             }
-            SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. })) => {
-                if info.protocols.contains(&KAD_PROTOCOL) {
-                    for addr in info.listen_addrs {
-                        self.swarm.behaviour_mut().kad.add_address(&peer_id, without_peer_id(&addr));
-                    }
+            SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }))
+                if info.protocols.contains(&KAD_PROTOCOL) =>
+            {
+                for addr in info.listen_addrs {
+                    self.swarm.behaviour_mut().kad.add_address(&peer_id, without_peer_id(&addr));
                 }
             }
             SwarmEvent::Behaviour(BehaviourEvent::Kad(event)) => self.on_kad_event(event),
             SwarmEvent::Behaviour(BehaviourEvent::Kv(request_response::Event::Message {
                 message: request_response::Message::Request { request, channel, .. },
                 ..
-            })) => {
-                // over the cap, the channel is dropped unanswered: the stream is reset
-                if self.serving < kvproto::MAX_INBOUND_STREAMS {
-                    self.serving += 1;
-                    let handle = self.handle.clone();
-                    tokio::spawn(async move {
-                        let response = kvproto::answer(request, handle.clone()).await;
-                        let _ = handle.commands.send(Command::Respond { channel, response }).await;
-                    });
-                }
+            })) if self.serving < kvproto::MAX_INBOUND_STREAMS => {
+                self.serving += 1;
+                let handle = self.handle.clone();
+                tokio::spawn(async move {
+                    let response = kvproto::answer(request, handle.clone()).await;
+                    let _ = handle.commands.send(Command::Respond { channel, response }).await;
+                });
             }
+            // a kv request over MAX_INBOUND_STREAMS falls through to here: its
+            // channel is dropped unanswered, and the stream is reset
             _ => {}
         }
     }
