@@ -87,6 +87,25 @@ describe('interop: 2 exper-dht, 2 go-libp2p and 2 rust-libp2p peers in one netwo
     }
   })
 
+  it('a record stored through a Rust peer with --ttl ends everywhere at its expires', async () => {
+    const ttlS = 3
+    const before = Date.now()
+    const stored = jsonOf<PutJson>(await runOf('rust', ['put', 'short-lived', 'for 3 s', '--peer', network.of.rust[0].addr, '--ttl', String(ttlS), '--json']))
+    expect(stored.expires).to.be.within(before + ttlS * 1000, Date.now() + ttlS * 1000)
+    for (const reader of othersThan('rust')) {
+      const got = jsonOf<GetJson>(await runOf(reader, ['get', 'short-lived', '--peer', network.of[reader][0].addr, '--json']))
+      expect(got, `read by ${reader} before its end`).to.deep.include({ value: 'for 3 s', expires: stored.expires })
+    }
+    // the end is a time, not an event: asked again until every implementation has dropped it
+    const codes = new Map<string, number | null>()
+    await eventually(async () => {
+      const answers = await Promise.all(network.all.map(async (peer) => runOf(peer.kind, ['get', 'short-lived', '--peer', peer.addr])))
+      network.all.forEach((peer, i) => codes.set(`${peer.kind} ${peer.peerId}`, answers[i].code))
+      return answers.every((answer) => answer.code === 3)
+    }, () => `get exit codes after the end: ${JSON.stringify([...codes])}`, ttlS * 1000 + 15_000)
+    expect(Date.now()).to.be.at.least(stored.expires)
+  })
+
   it('a Rust peer\'s STORE counts only the peers that stored the record: not those holding a better one', async () => {
     const key = 'counted-by-rust'
     const better = encodeKvRecord({ value: bytes('better, seq 2^62'), seq: 2n ** 62n, publisher: new Uint8Array(), expires: liveExpires() })

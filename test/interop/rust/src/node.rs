@@ -499,23 +499,26 @@ impl NodeHandle {
             if self.commands.is_closed() {
                 return;
             }
-            let now = unix_ms();
-            let due: Vec<(String, KvRecord)> = {
-                let mut published = self.published.lock().expect("published records");
-                published.retain(|_, p| p.end.is_none_or(|end| end > now));
-                published
-                    .iter()
-                    .map(|(key, p)| {
-                        let expires = (now + MAX_TTL_MS).min(p.end.unwrap_or(u64::MAX));
-                        (key.clone(), KvRecord { value: p.value.clone(), seq: p.seq, publisher: self.peer_id.to_bytes(), expires })
-                    })
-                    .collect()
-            };
+            let due = republications(&mut self.published.lock().expect("published records"), &self.peer_id.to_bytes(), unix_ms());
             for (key, record) in due {
                 let _ = self.publish(&kvrecord::dht_key(&key), record).await;
             }
         }
     }
+}
+
+/// The records to publish again at `now` (Unix ms): each one published, with
+/// its seq and value and a later expires, `MAX_TTL_MS` from now but never past
+/// its end; those whose end has passed are forgotten.
+fn republications(published: &mut HashMap<String, Published>, publisher: &[u8], now: u64) -> Vec<(String, KvRecord)> {
+    published.retain(|_, p| p.end.is_none_or(|end| end > now));
+    published
+        .iter()
+        .map(|(key, p)| {
+            let expires = (now + MAX_TTL_MS).min(p.end.unwrap_or(u64::MAX));
+            (key.clone(), KvRecord { value: p.value.clone(), seq: p.seq, publisher: publisher.to_vec(), expires })
+        })
+        .collect()
 }
 
 impl Backend for NodeHandle {
@@ -556,5 +559,33 @@ impl Backend for NodeHandle {
                 }))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn republishes_same_seq_and_value_with_a_later_expires_until_the_end() {
+        let now = 1_000_000_000_000;
+        let mut published = HashMap::new();
+        published.insert("forever".to_string(), Published { value: b"a".to_vec(), seq: 7, end: None });
+        published.insert("ending".to_string(), Published { value: b"b".to_vec(), seq: 8, end: Some(now + 60_000) });
+        published.insert("ended".to_string(), Published { value: b"c".to_vec(), seq: 9, end: Some(now) });
+        let mut due = republications(&mut published, b"me", now);
+        due.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            due,
+            vec![
+                ("ending".to_string(), KvRecord { value: b"b".to_vec(), seq: 8, publisher: b"me".to_vec(), expires: now + 60_000 }),
+                ("forever".to_string(), KvRecord { value: b"a".to_vec(), seq: 7, publisher: b"me".to_vec(), expires: now + MAX_TTL_MS }),
+            ]
+        );
+        assert!(!published.contains_key("ended"), "a record past its end is still republished");
+        // each republication is live and better than the copy it replaces
+        let older = KvRecord { expires: now - 1, ..due[1].1.clone() };
+        assert!(kvrecord::live(&due[1].1, now).is_ok());
+        assert!(kvrecord::compare(&due[1].1, &older).is_gt());
     }
 }
