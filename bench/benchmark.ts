@@ -42,7 +42,7 @@ export async function runBenchmark (options: BenchOptions, log: (line: string) =
   const unavailable = new Map<Implementation, string>()
   for (const impl of options.impls) {
     if (options.processes && !PROCESS_IMPLEMENTATIONS.includes(impl)) {
-      unavailable.set(impl, `--processes runs only ${PROCESS_IMPLEMENTATIONS.join(' and ')} (exper then through the kv protocol)`)
+      unavailable.set(impl, `--processes runs only ${PROCESS_IMPLEMENTATIONS.slice(0, -1).join(', ')} and ${PROCESS_IMPLEMENTATIONS.at(-1)} (exper then through the kv protocol)`)
       continue
     }
     try {

@@ -40,7 +40,7 @@ function parseArguments (argv: string[]): BenchOptions {
     .option('--concurrency <n>', 'gets in flight at once in the load phase', flag((t) => parseWholeNumber('--concurrency', t, 1, 1024)), d.concurrency)
     .option('--duration <s>', 'length of the load phase, seconds', flag((t) => parseSeconds('--duration', t)), d.durationS)
     .option('--impl <list>', `implementations, comma-separated: ${IMPLEMENTATIONS.join(', ')}`, flag(parseImplementations), d.impls)
-    .option('--processes', 'one OS process per peer (exper and go), driven through the kv protocol', d.processes)
+    .option('--processes', 'one OS process per peer (exper, go and rust), driven through the kv protocol', d.processes)
     .option('--seed <n>', 'seed of every random choice', flag((t) => parseWholeNumber('--seed', t, 0, 2 ** 31 - 1)), d.seed)
     .option('--json <file>', 'write the full report as JSON to FILE')
     .option('--op-timeout <s>', 'upper bound of one put or get, seconds', flag((t) => parseSeconds('--op-timeout', t)), d.opTimeoutS)

@@ -7,16 +7,17 @@ import { MAX_VALUE_BYTES } from '../src/index.js'
  * - `vanilla`: plain @libp2p/kad-dht with its defaults, in the benchmark's process, driven through its API.
  * - `vanilla-allow`: `vanilla` plus `connectionManager.allow` for 127.0.0.0/8.
  * - `go`: the Go interop peer's nodes hosted in one child process, driven through `/exper-dht/kv/1.0.0`.
+ * - `rust`: the Rust interop peer's nodes hosted in one child process, driven through `/exper-dht/kv/1.0.0`.
  *
- * With `--processes`, `exper` and `go` run one OS process per peer, driven through `/exper-dht/kv/1.0.0`.
+ * With `--processes`, `exper`, `go` and `rust` run one OS process per peer, driven through `/exper-dht/kv/1.0.0`.
  */
-export const IMPLEMENTATIONS = ['exper', 'exper-kv', 'vanilla', 'vanilla-allow', 'go'] as const
+export const IMPLEMENTATIONS = ['exper', 'exper-kv', 'vanilla', 'vanilla-allow', 'go', 'rust'] as const
 
 /** One of `IMPLEMENTATIONS`. */
 export type Implementation = typeof IMPLEMENTATIONS[number]
 
 /** Implementations that `--processes` runs with one OS process per peer. */
-export const PROCESS_IMPLEMENTATIONS: readonly Implementation[] = ['exper', 'go']
+export const PROCESS_IMPLEMENTATIONS: readonly Implementation[] = ['exper', 'go', 'rust']
 
 /** What to measure and how hard: the flags of `npm run bench`. */
 export interface BenchOptions {
@@ -32,7 +33,7 @@ export interface BenchOptions {
   durationS: number
   /** Implementations to measure, in this order. @default every one of IMPLEMENTATIONS */
   impls: Implementation[]
-  /** One OS process per peer (`exper` and `go` only), driven through the store/retrieve protocol. @default false */
+  /** One OS process per peer (`exper`, `go` and `rust` only), driven through the store/retrieve protocol. @default false */
   processes: boolean
   /** Seed of every random choice. @default 1 */
   seed: number

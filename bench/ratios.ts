@@ -40,14 +40,14 @@ export interface Ratio {
 }
 
 const EXPER: readonly Implementation[] = ['exper', 'exper-kv']
-const OTHERS: readonly Implementation[] = ['vanilla', 'vanilla-allow', 'go']
+const OTHERS: readonly Implementation[] = ['vanilla', 'vanilla-allow', 'go', 'rust']
 
 /**
  * exper / other for every pair of runs at the same network size that ran
  * the same way (same hosting, same driver): in-process `exper` against
- * `vanilla` and `vanilla-allow`, `exper-kv` against `go` (each hosted in one
+ * `vanilla` and `vanilla-allow`, `exper-kv` against `go` and `rust` (each hosted in one
  * process, driven through the kv protocol), and with `--processes` `exper`
- * against `go` (one process per peer, driven through the kv protocol).
+ * against `go` and `rust` (one process per peer, driven through the kv protocol).
  */
 export function computeRatios (runs: readonly RunResult[]): Ratio[] {
   const ratios: Ratio[] = []

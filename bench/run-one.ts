@@ -197,7 +197,7 @@ export function hostingOf (spec: Pick<RunSpec, 'impl' | 'processes'>): Hosting {
   if (spec.processes) {
     return 'processes'
   }
-  return spec.impl === 'exper-kv' || spec.impl === 'go' ? 'host-process' : 'in-process'
+  return spec.impl === 'exper-kv' || spec.impl === 'go' || spec.impl === 'rust' ? 'host-process' : 'in-process'
 }
 
 /** How `spec`'s peers are driven: the library API in this process, or the store/retrieve protocol. */

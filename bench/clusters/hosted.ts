@@ -21,8 +21,8 @@ export interface HostedInit extends ClusterInit {
 const STATS_TIMEOUT_MS = 30_000
 
 /**
- * `exper-kv` and `go`: one child process hosting every peer
- * (`exper-dht-go start --peers N --json`, or bench/host.js for exper-dht),
+ * `exper-kv`, `go` and `rust`: one child process hosting every peer
+ * (`exper-dht-go start --peers N --json`, `exper-dht-rust start --peers N --json`, or bench/host.js for exper-dht),
  * driven through the store/retrieve protocol. Each `ready` event gives a
  * peer's address; `cluster-ready` (or the ready timeout) ends the startup.
  * Memory and CPU are the child's, from /proc.

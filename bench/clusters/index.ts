@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { GO_PEER_BINARY } from '../../test/interop/helpers/go-peer.js'
+import { RUST_PEER_BINARY } from '../../test/interop/helpers/rust-peer.js'
 import { startExperCluster } from './exper.js'
 import { startHostedCluster } from './hosted.js'
 import { LOOPBACK_LISTEN } from './in-process.js'
@@ -22,9 +23,10 @@ export async function startCluster (spec: RunSpec, init: ClusterInit): Promise<B
       case 'exper':
         return startSupervisedCluster({ ...init, opTimeoutMs })
       case 'go':
+      case 'rust':
         return startProcessCluster({
           ...init,
-          command: GO_PEER_BINARY,
+          command: spec.impl === 'go' ? GO_PEER_BINARY : RUST_PEER_BINARY,
           args: (bootstrap) => ['start', '--listen', LOOPBACK_LISTEN, '--json', ...(bootstrap == null ? [] : ['--bootstrap', bootstrap])],
           opTimeoutMs
         })
@@ -42,6 +44,12 @@ export async function startCluster (spec: RunSpec, init: ClusterInit): Promise<B
     case 'exper-kv':
       return startHostedCluster({ ...init, command: process.execPath, args: [HOST_PATH, '--peers', String(spec.peers)], opTimeoutMs, answersStats: true })
     case 'go':
-      return startHostedCluster({ ...init, command: GO_PEER_BINARY, args: ['start', '--peers', String(spec.peers), '--listen', LOOPBACK_LISTEN, '--json'], opTimeoutMs })
+    case 'rust':
+      return startHostedCluster({
+        ...init,
+        command: spec.impl === 'go' ? GO_PEER_BINARY : RUST_PEER_BINARY,
+        args: ['start', '--peers', String(spec.peers), '--listen', LOOPBACK_LISTEN, '--json'],
+        opTimeoutMs
+      })
   }
 }

@@ -64,7 +64,7 @@ describe('npm run bench', function () {
     expect([r.impl, r.hosting, r.driver]).to.deep.equal(['exper', 'processes', 'kv'])
     expectSaneRun(r, 3, 3)
     expect(r.resources!.rssPerPeerBasis).to.equal('total')
-    expect(report.skipped).to.deep.equal([{ impl: 'vanilla', peers: 3, reason: '--processes runs only exper and go (exper then through the kv protocol)' }])
+    expect(report.skipped).to.deep.equal([{ impl: 'vanilla', peers: 3, reason: '--processes runs only exper, go and rust (exper then through the kv protocol)' }])
   })
 
   it('refuses an unknown implementation with a usage error', async () => {
