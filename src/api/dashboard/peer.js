@@ -26,13 +26,13 @@ function showRoutingTable (table) {
   document.getElementById('rt-summary').textContent = `${table.size} peers in ${buckets.length} buckets (k = ${table.k})`
   const maxCpl = Math.max(8, ...buckets.map((b) => b.commonPrefixLength))
   const columns = maxCpl + 1
-  const width = 720
-  const height = 240
+  const width = 1200
   const left = 30
   const bottom = 36
   const colWidth = (width - left) / columns
-  const perColumn = Math.max(table.k, ...buckets.map((b) => b.peers.length))
-  const radius = Math.max(2.5, Math.min(colWidth / 2.6, (height - bottom - 10) / perColumn / 2.2))
+  const perColumn = Math.max(1, ...buckets.map((b) => b.peers.length))
+  const radius = Math.max(2.5, Math.min(9, colWidth / 2.6))
+  const height = Math.max(140, bottom + 24 + perColumn * radius * 2.2)
   const now = Date.now()
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, class: 'routing', role: 'img', 'aria-label': 'routing table by XOR distance', 'data-peers': table.size })
   svg.append(el('line', { x1: left, x2: width, y1: height - bottom, y2: height - bottom, class: 'grid' }))
