@@ -10,3 +10,6 @@ export { parseApiListen, isLoopback, checkExposure, apiUrl } from './listen-addr
 export type { ApiListenAddress } from './listen-address.js'
 export { bearerMatches } from './auth.js'
 export * from './limits.js'
+export { startNetworkApi } from './network-api.js'
+export type { NetworkApiInit } from './network-api.js'
+export { ringPosition, closestPeers } from './keyspace.js'

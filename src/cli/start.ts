@@ -1,10 +1,11 @@
 import { Command } from 'commander'
-import { ApiAddressError, ApiTokenRequiredError, checkExposure, MIN_API_TOKEN_CHARS, libp2pPrometheusMetrics, parseApiListen, Registry, startPeerApi } from '../api/index.js'
+import { libp2pPrometheusMetrics, Registry, startPeerApi } from '../api/index.js'
+import { apiSettings } from './api-settings.js'
 import { loadConfigFile, resolveConfig } from '../config/index.js'
 import { createPeer } from '../peer/index.js'
 import { hasSupervisor, reportToSupervisor } from '../supervisor/report-to-supervisor.js'
 import { collectMultiaddr, parseMultiaddr } from './arguments.js'
-import { ExitCode, UsageError } from './exit-codes.js'
+import { ExitCode } from './exit-codes.js'
 import { Output, printError } from './output.js'
 import type { Peer } from '../peer/index.js'
 
@@ -53,7 +54,7 @@ async function runStart (flags: StartFlags): Promise<void> {
   const output = new Output(flags.json === true)
   const supervised = hasSupervisor()
   const config = flags.config == null ? resolveConfig() : loadConfigFile(flags.config)
-  const api = apiSettings(flags, config.api)
+  const api = apiSettings(flags.api ?? config.api.listen, flags.apiToken ?? config.api.token, config.api.corsOrigins)
   const registry = api == null ? undefined : new Registry()
   const peer = await createPeer({
     libp2pMetrics: registry == null ? undefined : libp2pPrometheusMetrics(registry),
@@ -74,7 +75,7 @@ async function runStart (flags: StartFlags): Promise<void> {
   const stopped = stopOnRequest(peer, output, supervised, async () => server?.close())
   reportEvents(peer, output)
   if (supervised) {
-    reportToSupervisor(peer)
+    reportToSupervisor(peer, process, { api: server?.url })
   }
 
   const addrs = peer.getMultiaddrs().map(String)
@@ -89,31 +90,6 @@ async function runStart (flags: StartFlags): Promise<void> {
     // the open channel would keep the process alive
     process.disconnect()
   }
-}
-
-/**
- * The API's address and token from the flags, else from config `api.*`;
- * undefined when it is off. Refuses (a `UsageError`, exit 2) an address that
- * is not `/ip4|ip6/<ip>/tcp/<port>`, and one beyond loopback without a token.
- */
-function apiSettings (flags: StartFlags, config: { listen: string | null, token: string | null, corsOrigins: string[] }): { listen: string, token?: string, corsOrigins: string[] } | undefined {
-  const listen = flags.api ?? config.listen
-  if (listen == null) {
-    return undefined
-  }
-  if (flags.apiToken != null && flags.apiToken.length < MIN_API_TOKEN_CHARS) {
-    throw new UsageError(`--api-token must be at least ${MIN_API_TOKEN_CHARS} characters`)
-  }
-  const token = flags.apiToken ?? config.token ?? undefined
-  try {
-    checkExposure(parseApiListen(listen), token)
-  } catch (err) {
-    if (err instanceof ApiAddressError || err instanceof ApiTokenRequiredError) {
-      throw new UsageError(`--api: ${err.message}`)
-    }
-    throw err
-  }
-  return { listen, token, corsOrigins: config.corsOrigins }
 }
 
 function reportEvents (peer: Peer, output: Output): void {

@@ -1,3 +1,6 @@
+import { HttpError } from '../errors.js'
+import { httpErrorOf } from '../http-errors.js'
+import { jsonSeq } from '../json.js'
 import { DEFAULT_RECORDS_PAGE, MAX_RECORDS_PAGE } from '../limits.js'
 import type { Peer } from '../../peer/index.js'
 import type { FastifyInstance } from 'fastify'
@@ -46,5 +49,20 @@ export function peerRoutes (app: FastifyInstance, peer: Peer): void {
     const { offset, limit } = request.query
     const { total, records } = peer.listRecords({ offset, limit })
     return { total, offset, limit, records }
+  })
+
+  // this peer's own copy of a /kv record, without the network (the supervisor's view asks each of the closest peers)
+  app.get('/api/v1/records/kv/*', async (request) => {
+    const key = (request.params as Record<string, string | undefined>)['*'] ?? ''
+    let record
+    try {
+      record = await peer.getLocal(key)
+    } catch (err) {
+      throw httpErrorOf(err as Error, false)
+    }
+    if (record == null) {
+      throw new HttpError(404, 'NotHeld', `this peer holds no live record for "${key}"`)
+    }
+    return { key: `/kv/${key}`, seq: jsonSeq(record.seq), expires: Number(record.expires), valueBytes: record.value.byteLength }
   })
 }
