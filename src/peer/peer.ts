@@ -121,8 +121,6 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   readonly joined: Promise<void>
   /** The `/exper-dht/kv/1.0.0` server it runs. */
   readonly kvServer: KvServer
-  /** When `start` was called (Unix ms); undefined before. */
-  startedAt?: number
 
   private readonly storage: OpenDatastore
   /** The Kad-DHT fast path: routing table, lookups, record store. */
@@ -132,6 +130,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   private readonly writeBack: RecordSender
   private readonly jobs: LifecycleJobs
   private starting?: Promise<void>
+  private startTime?: number
   private stopping?: Promise<void>
   private readonly stopController = new AbortController()
 
@@ -179,6 +178,11 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   /** Aborted when the peer stops: ends its background work. */
   private get stopSignal (): AbortSignal {
     return this.stopController.signal
+  }
+
+  /** When it started (Unix ms); undefined before `start`. */
+  get startedAt (): number | undefined {
+    return this.startTime
   }
 
   /** This peer's id. */
@@ -320,7 +324,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
    */
   async start (): Promise<void> {
     this.starting ??= (async () => {
-      this.startedAt = Date.now()
+      this.startTime = Date.now()
       await this.libp2p.start()
       await this.engine.start()
       await this.kvServer.start()

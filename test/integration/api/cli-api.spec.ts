@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import { createServer } from 'node:net'
 import { expect } from 'chai'
 import { CliProcess, runCli } from '../../helpers/cli.js'
 import { call } from '../../helpers/api.js'
@@ -38,6 +40,20 @@ describe('exper-dht start --api (real processes)', () => {
       void cli.exited.then(() => { reject(new Error(`exited before printing the URL:\n${cli.stdout}\n${cli.stderr}`)) })
       check()
     })
+  })
+
+  it('exits 1 with the reason when the API cannot listen (its port is taken), leaving nothing running', async () => {
+    const taken = createServer()
+    taken.listen(0, '127.0.0.1')
+    await once(taken, 'listening')
+    try {
+      const port = (taken.address() as { port: number }).port
+      const result = await runCli(['start', '--ephemeral', '--listen', LOOPBACK_LISTEN, '--api', `/ip4/127.0.0.1/tcp/${port}`, '--json'])
+      expect(result.code).to.equal(1)
+      expect(result.stderr).to.match(new RegExp(`the HTTP API could not start on /ip4/127\\.0\\.0\\.1/tcp/${port}: .*EADDRINUSE`))
+    } finally {
+      taken.close()
+    }
   })
 
   it('refuses (exit 2, with the reason) an --api beyond loopback without a token, a short token and a non-TCP address', async () => {
