@@ -2,6 +2,8 @@ import { expect } from 'chai'
 import { CliProcess } from '../../helpers/cli.js'
 import { call } from '../../helpers/api.js'
 import { launchBrowser, openPage, screenshot } from '../../helpers/browser.js'
+import { OpenApiSpec } from '../../helpers/openapi.js'
+import type { ApiResponse } from '../../helpers/api.js'
 import type { Browser } from 'puppeteer-core'
 
 // the functions passed to page.waitForFunction and $eval run in the page (tsconfig has no DOM library)
@@ -13,8 +15,17 @@ describe('exper-dht supervise --api: the network view (a real supervised network
   let supervisor: CliProcess
   let url: string
   let browser: Browser
+  let spec: OpenApiSpec
+
+  /** `method` `path` on the supervisor's API, checked against docs/openapi.json. */
+  async function checked (method: string, path: string, body?: string): Promise<ApiResponse> {
+    const response = await call(method, `${url}${path}`, body)
+    spec.conforms(method, path.split('?')[0], response)
+    return response
+  }
 
   before(async () => {
+    spec = await OpenApiSpec.load()
     supervisor = new CliProcess(['supervise', '--peers', String(PEERS), '--ephemeral', '--json', '--api', '/ip4/127.0.0.1/tcp/0'])
     const ready = await supervisor.waitForEvent('cluster-ready', () => true, 120_000)
     url = String(ready.api)
@@ -29,7 +40,7 @@ describe('exper-dht supervise --api: the network view (a real supervised network
 
   it('says where it serves, and lists every peer with its state, restarts and place on the keyspace', async () => {
     expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
-    const { status, json } = await call('GET', `${url}/api/v1/network`)
+    const { status, json } = await checked('GET', '/api/v1/network')
     expect(status).to.equal(200)
     expect(json.k).to.equal(20)
     expect(json.peers).to.have.length(PEERS)
@@ -42,17 +53,19 @@ describe('exper-dht supervise --api: the network view (a real supervised network
   })
 
   it('a lookup names the k closest peers of a key and which of them hold it', async () => {
-    const put = await call('PUT', `${url}/api/v1/network/kv/looked-up?peer=1`, 'value')
+    const put = await checked('PUT', '/api/v1/network/kv/looked-up?peer=1', 'value')
     expect(put.status).to.equal(201)
     expect(put.headers.get('x-exper-peer')).to.equal('1')
-    const { json } = await call('GET', `${url}/api/v1/network/lookup/looked-up`)
+    const { json } = await checked('GET', '/api/v1/network/lookup/looked-up')
     expect(json.closest).to.have.length(PEERS)
     expect(json.closest.filter((c: any) => c.holds === true).length).to.equal(put.json.replicas)
-    const get = await call('GET', `${url}/api/v1/network/kv/looked-up?peer=3`)
+    const get = await checked('GET', '/api/v1/network/kv/looked-up?peer=3')
     expect(get.bytes.toString()).to.equal('value')
-    const bad = await call('GET', `${url}/api/v1/network/lookup/${'x'.repeat(300)}`)
+    const bad = await checked('GET', `/api/v1/network/lookup/${'x'.repeat(300)}`)
     expect(bad.status).to.equal(400)
-    const noPeer = await call('POST', `${url}/api/v1/network/peers/99/kill`)
+    expect((await checked('GET', '/api/v1/network/kv/never-put')).status).to.equal(404)
+    expect((await checked('GET', '/api/v1/network/kv/x?peer=42')).status).to.equal(503)
+    const noPeer = await checked('POST', '/api/v1/network/peers/99/kill')
     expect(noPeer.status).to.equal(404)
     expect(noPeer.json.reason).to.match(/peers 0 to 4/)
   })
@@ -84,10 +97,20 @@ describe('exper-dht supervise --api: the network view (a real supervised network
     expect(after.restarts).to.equal(1)
     await supervisor.waitForEvent('peer-restarted', (e) => e.index === 2)
 
+    // the button's request, as the spec has it
+    const restarted = await checked('POST', '/api/v1/network/peers/4/restart')
+    expect(restarted.json).to.include({ index: 4, restarted: true })
     const path = await screenshot(page, 'dashboard-network')
     console.log(`      screenshot: ${path}`)
     expect(await page.$eval('#error', (banner: any) => banner.hidden)).to.equal(true)
     expect(errors).to.deep.equal([])
     await page.close()
+  })
+
+  it('every documented operation of the network view was exercised', () => {
+    const exercised = spec.exercised()
+    for (const operation of spec.operations('network')) {
+      expect(exercised, `${operation} exercised`).to.include(operation)
+    }
   })
 })
