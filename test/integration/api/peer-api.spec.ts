@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { ApiTokenRequiredError, MAX_EVENT_CLIENTS, MAX_VALUE_BYTES, startPeerApi } from '../../../src/index.js'
-import { call, followEvents, startApi } from '../../helpers/api.js'
+import { call, followEvents, rawExchange, startApi } from '../../helpers/api.js'
 import { startNetwork } from '../../helpers/peers.js'
 import type { ApiServer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
@@ -244,6 +244,28 @@ describe('HTTP API safety rules', function () {
     }
     expect(error).to.be.instanceOf(ApiTokenRequiredError)
     expect((error as Error).message).to.match(/token/)
+  })
+
+  it('refuses a Host that is not this machine on a loopback API (DNS rebinding), and writes from pages of other origins (CSRF)', async () => {
+    const api = await startApi(network.peers[0], { corsOrigins: ['http://allowed.test'] })
+    const { port } = new URL(api.url)
+    try {
+      const rebound = await rawExchange(api.url, `GET /api/v1/peer HTTP/1.1\r\nHost: evil.test:${port}\r\nConnection: close\r\n\r\n`)
+      expect(rebound).to.match(/^HTTP\/1\.1 403/)
+      expect(rebound).to.match(/"error":"Forbidden".*not this machine/)
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
+        expect(await rawExchange(api.url, `GET /api/v1/peer HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`), host).to.match(/^HTTP\/1\.1 200/)
+      }
+      const foreign = await call('PUT', `${api.url}/api/v1/kv/csrf`, 'v', { origin: 'http://evil.test' })
+      expect(foreign.status).to.equal(403)
+      expect(foreign.json.reason).to.match(/evil\.test/)
+      expect(await network.peers[0].getLocal('csrf')).to.equal(undefined)
+      expect((await call('PUT', `${api.url}/api/v1/kv/csrf`, 'v', { origin: api.url })).status).to.equal(201)
+      expect((await call('PUT', `${api.url}/api/v1/kv/csrf`, 'v', { origin: 'http://allowed.test' })).status).to.equal(201)
+      expect((await call('GET', `${api.url}/api/v1/peer`, undefined, { origin: 'http://evil.test' })).status).to.equal(200)
+    } finally {
+      await api.close()
+    }
   })
 
   it('sends no CORS headers unless origins are configured, then only for those', async () => {
