@@ -11,5 +11,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-empty': ['error', { allowEmptyCatch: true }]
     }
+  },
+  {
+    // the dashboard: plain browser modules (src/api/dashboard)
+    files: ['src/api/dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(['window', 'document', 'location', 'history', 'fetch', 'sessionStorage', 'setTimeout', 'setInterval', 'clearInterval', 'confirm', 'Node', 'TextDecoderStream', 'URLSearchParams', 'Date', 'console'].map((name) => [name, 'readonly']))
+    }
   }
 )

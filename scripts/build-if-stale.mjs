@@ -16,7 +16,8 @@
  * build began. The inputs: every .ts file under src/, test/ and bench/ (what
  * tsconfig.json compiles), tsconfig.json, package.json, package-lock.json and
  * node_modules/.package-lock.json (npm rewrites it whenever it changes
- * node_modules, and the bundle holds the dependencies). config/default.json
+ * node_modules, and the bundle holds the dependencies), and the dashboard's
+ * files (src/api/dashboard, copied to dist/ as they are). config/default.json
  * is read at run time, not built. Times are modification times: a file that
  * is changed but keeps an older time (`cp -p`, `touch -d`) goes unnoticed;
  * `npm run build` always builds.
@@ -39,6 +40,19 @@ const SOURCE_DIRS = ['src', 'test', 'bench']
 /** Folders under the source dirs that hold no TypeScript but may hold many files (a Rust interop peer's build). */
 const SKIPPED_DIRS = new Set(['node_modules', 'target'])
 const CONFIG_INPUTS = ['tsconfig.json', 'package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]
+/** Folders of files the build copies as they are (`npm run dashboard`): each folder (its time changes when a file comes or goes) and its files are inputs, their copies in dist/ outputs. */
+const ASSET_DIRS = [join('src', 'api', 'dashboard')]
+
+/** The files of the asset folders, relative to the root. */
+function assets () {
+  return ASSET_DIRS.flatMap((dir) => {
+    try {
+      return readdirSync(join(ROOT, dir)).map((name) => join(dir, name))
+    } catch {
+      return []
+    }
+  })
+}
 
 /** Paths relative to the root, with `/` whatever the platform. */
 const rel = (path) => relative(ROOT, path).split(sep).join('/')
@@ -85,7 +99,7 @@ function outputs (files) {
   const compiled = files.filter((file) => !file.endsWith('.d.ts')).map((file) => `dist/${file.replace(/\.ts$/, '.js')}`)
   const { bin } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
   const bins = typeof bin === 'string' ? [bin] : Object.values(bin ?? {})
-  return [...compiled, ...bins.map((path) => path.replace(/^\.\//, ''))]
+  return [...compiled, ...bins.map((path) => path.replace(/^\.\//, '')), ...assets().map((file) => join('dist', file))]
 }
 
 /** Why dist/ is stale, or undefined when it is up to date. */
@@ -107,7 +121,7 @@ function staleness () {
   if (removed != null) {
     return `${removed} was removed since the last build`
   }
-  for (const input of [...CONFIG_INPUTS, ...files]) {
+  for (const input of [...CONFIG_INPUTS, ...ASSET_DIRS, ...assets(), ...files]) {
     const time = mtimeMs(join(ROOT, input))
     if (time != null && time >= stamp.builtAt) {
       return `${input.split(sep).join('/')} changed since the last build`

@@ -1,8 +1,10 @@
 import { Command } from 'commander'
+import { libp2pPrometheusMetrics, Registry, startPeerApi } from '../api/index.js'
+import { apiSettings } from './api-settings.js'
 import { loadConfigFile, resolveConfig } from '../config/index.js'
 import { createPeer } from '../peer/index.js'
 import { hasSupervisor, reportToSupervisor } from '../supervisor/report-to-supervisor.js'
-import { collectMultiaddr } from './arguments.js'
+import { collectMultiaddr, parseMultiaddr } from './arguments.js'
 import { ExitCode } from './exit-codes.js'
 import { Output, printError } from './output.js'
 import type { Peer } from '../peer/index.js'
@@ -23,6 +25,8 @@ interface StartFlags {
   config?: string
   json?: boolean
   client?: boolean
+  api?: string
+  apiToken?: string
 }
 
 /** `exper-dht start`: runs one peer until SIGINT/SIGTERM. */
@@ -35,6 +39,8 @@ export function startCommand (): Command {
     .option('--ephemeral', 'fresh identity and in-memory datastore; nothing is written to disk')
     .option('--config <file>', 'JSON file overriding config/default.json')
     .option('--client', 'query-only peer: stores and serves nothing for others')
+    .option('--api <multiaddr>', 'serve the HTTP API, /metrics and the dashboard on this address, e.g. /ip4/127.0.0.1/tcp/5080 (default from config: api.listen, off)', parseMultiaddr)
+    .option('--api-token <token>', 'bearer token every API request must carry; required for an --api beyond loopback (default from config: api.token)')
     .option('--json', 'one JSON object per line on stdout')
     .action(runStart)
 }
@@ -48,7 +54,10 @@ async function runStart (flags: StartFlags): Promise<void> {
   const output = new Output(flags.json === true)
   const supervised = hasSupervisor()
   const config = flags.config == null ? resolveConfig() : loadConfigFile(flags.config)
+  const api = apiSettings(flags.api ?? config.api.listen, flags.apiToken ?? config.api.token, config.api.corsOrigins)
+  const registry = api == null ? undefined : new Registry()
   const peer = await createPeer({
+    libp2pMetrics: registry == null ? undefined : libp2pPrometheusMetrics(registry),
     config,
     listen: flags.listen,
     bootstrap: flags.bootstrap,
@@ -56,18 +65,25 @@ async function runStart (flags: StartFlags): Promise<void> {
     ephemeral: flags.ephemeral,
     clientMode: flags.client
   })
-  const stopped = stopOnRequest(peer, output, supervised)
+  let server
+  try {
+    server = api == null ? undefined : await startPeerApi(peer, { ...api, registry })
+  } catch (err) {
+    await peer.stop()
+    throw new Error(`the HTTP API could not start on ${api?.listen}: ${(err as Error).message}`, { cause: err })
+  }
+  const stopped = stopOnRequest(peer, output, supervised, async () => server?.close())
   reportEvents(peer, output)
   if (supervised) {
-    reportToSupervisor(peer)
+    reportToSupervisor(peer, process, { api: server?.url })
   }
 
   const addrs = peer.getMultiaddrs().map(String)
   if (!output.json) {
-    output.event('listening', {}, `peer id: ${peer.peerId.toString()}\n${peer.dataDir == null ? 'ephemeral: nothing is written to disk' : `data dir: ${peer.dataDir}`}\nlistening on:\n${addrs.map(a => `  ${a}`).join('\n')}`)
+    output.event('listening', {}, `peer id: ${peer.peerId.toString()}\n${peer.dataDir == null ? 'ephemeral: nothing is written to disk' : `data dir: ${peer.dataDir}`}\nlistening on:\n${addrs.map(a => `  ${a}`).join('\n')}${server == null ? '' : `\nHTTP API and dashboard: ${server.url}`}`)
   }
   void peer.ready.then(() => {
-    output.event('ready', { peerId: peer.peerId.toString(), addrs }, `ready (routing table: ${peer.routingTableSize} peers)`)
+    output.event('ready', { peerId: peer.peerId.toString(), addrs, ...(server == null ? {} : { api: server.url }) }, `ready (routing table: ${peer.routingTableSize} peers)`)
   })
   await stopped
   if (supervised && process.connected) {
@@ -123,9 +139,10 @@ function reportEvents (peer: Peer, output: Output): void {
  * process then ends by itself. A watchdog (which does not keep the process
  * alive) exits with code 1 if that takes longer than `shutdownTimeoutMs`; a
  * second signal exits at once, unless it is the first one delivered again
- * (within `REPEATED_SIGNAL_WINDOW_MS`).
+ * (within `REPEATED_SIGNAL_WINDOW_MS`). `beforeStop` (the HTTP API's close)
+ * runs first.
  */
-async function stopOnRequest (peer: Peer, output: Output, supervised: boolean): Promise<void> {
+async function stopOnRequest (peer: Peer, output: Output, supervised: boolean, beforeStop: () => Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
     let stopping = false
     let signalledAt = -Infinity
@@ -135,7 +152,7 @@ async function stopOnRequest (peer: Peer, output: Output, supervised: boolean): 
         printError(`shutdown took longer than ${peer.config.shutdownTimeoutMs} ms; exiting`)
         process.exit(ExitCode.ERROR)
       }, peer.config.shutdownTimeoutMs).unref()
-      peer.stop().then(() => {
+      beforeStop().catch(() => {}).then(async () => peer.stop()).then(() => {
         output.event('stopped', {}, 'stopped')
         process.off('SIGINT', onSignal)
         process.off('SIGTERM', onSignal)

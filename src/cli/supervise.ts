@@ -1,7 +1,9 @@
 import { isIP } from 'node:net'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { Cluster } from '../supervisor/index.js'
-import { parsePositiveInt } from './arguments.js'
+import { startNetworkApi } from '../api/index.js'
+import { apiSettings } from './api-settings.js'
+import { parseMultiaddr, parsePositiveInt } from './arguments.js'
 import { ClusterConsole } from './cluster-console.js'
 import { ExitCode } from './exit-codes.js'
 import { Output, printError } from './output.js'
@@ -19,6 +21,8 @@ interface SuperviseFlags {
   host?: string
   config?: string
   json?: boolean
+  api?: string
+  apiToken?: string
 }
 
 /** `exper-dht supervise`: runs a local network of peers, one process each, until SIGINT/SIGTERM. */
@@ -32,6 +36,8 @@ export function superviseCommand (): Command {
     .option('--host <ip>', 'IP address the peers listen on (default from config: 127.0.0.1)', parseIpAddress)
     .option('--config <file>', 'JSON file overriding config/default.json, for the supervisor and every peer')
     .option('--json', 'one JSON object per line on stdout')
+    .option('--api <multiaddr>', 'serve the network dashboard and its API on this address, e.g. /ip4/127.0.0.1/tcp/5080; each peer then serves its own API on loopback', parseMultiaddr)
+    .option('--api-token <token>', 'bearer token every request to the network API must carry; required for an --api beyond loopback')
     .action(runSupervise)
 }
 
@@ -41,7 +47,9 @@ export function superviseCommand (): Command {
  */
 async function runSupervise (flags: SuperviseFlags): Promise<void> {
   const output = new Output(flags.json === true)
+  const api = apiSettings(flags.api, flags.apiToken, [])
   const cluster = new Cluster({
+    api: api != null,
     peers: flags.peers,
     dir: flags.dir,
     ephemeral: flags.ephemeral,
@@ -62,21 +70,27 @@ async function runSupervise (flags: SuperviseFlags): Promise<void> {
   reportEvents(cluster, output, report, shutdown)
   const progress = output.json || !process.stdout.isTTY ? undefined : new Progress(cluster, flags.peers)
 
+  const server = api == null ? undefined : await startNetworkApi(cluster, api)
+  if (server != null) {
+    report('api', { api: server.url }, `network dashboard: ${server.url}`)
+  }
   const startedAt = performance.now()
   try {
     await cluster.start()
   } catch (err) {
     if (shutdown.requested) {
       await shutdown.done
+      await server?.close()
       return
     }
+    await server?.close()
     throw err
   } finally {
     progress?.end()
   }
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1)
   const running = cluster.running()
-  report('cluster-ready', { peers: running }, `${running.length} of ${flags.peers} peers ready in ${seconds} s${cluster.dir == null ? ' (ephemeral)' : ` (data in ${cluster.dir})`}\n${peerTable(running)}`)
+  report('cluster-ready', { peers: running, ...(server == null ? {} : { api: server.url }) }, `${running.length} of ${flags.peers} peers ready in ${seconds} s${cluster.dir == null ? ' (ephemeral)' : ` (data in ${cluster.dir})`}\n${peerTable(running)}`)
 
   if (interactive) {
     clusterConsole = new ClusterConsole({ cluster, input: process.stdin, output: process.stdout, terminal: true })
@@ -87,6 +101,7 @@ async function runSupervise (flags: SuperviseFlags): Promise<void> {
   } else {
     await shutdown.done
   }
+  await server?.close()
 }
 
 /**

@@ -1,5 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { z } from 'zod'
+import { MIN_API_TOKEN_CHARS } from '../api/limits.js'
 import { MAX_TTL_MS } from '../records/limits.js'
 
 const multiaddrString = z.string().refine((value) => {
@@ -91,6 +92,15 @@ export const peerConfigSchema = z.strictObject({
   }),
   /** Longest clean shutdown of `exper-dht start` before it gives up, in ms. */
   shutdownTimeoutMs: positiveInt,
+  /** The HTTP API and dashboard (`--api`, docs/api.md). */
+  api: z.strictObject({
+    /** Multiaddr to serve it on, e.g. `/ip4/127.0.0.1/tcp/5080`; null: off. */
+    listen: multiaddrString.nullable(),
+    /** Bearer token every request must carry; required to listen beyond loopback. null: none. */
+    token: z.string().min(MIN_API_TOKEN_CHARS, `api.token must be at least ${MIN_API_TOKEN_CHARS} characters`).max(1024).nullable(),
+    /** Origins allowed to call the API from a browser page of theirs (CORS); none by default. */
+    corsOrigins: z.array(z.url())
+  }),
   /** `exper-dht supervise` / `startCluster`: how the local network of peer processes is run. */
   supervisor: z.strictObject({
     /** IP address the peers listen on (and announce). */

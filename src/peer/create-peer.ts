@@ -16,6 +16,7 @@ import { openDiskDatastore, openMemoryDatastore } from './storage.js'
 import { KvServer } from '../protocol/index.js'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerConfig } from '../config/index.js'
+import type { Libp2pNodeInit } from './libp2p-node.js'
 import type { OpenDatastore } from './storage.js'
 import type { KvServerInit } from '../protocol/index.js'
 
@@ -35,6 +36,8 @@ export interface PeerInit {
   clientMode?: boolean
   /** Limits of the store/retrieve protocol server. @default the constants of src/protocol/limits.ts */
   kvServer?: KvServerInit
+  /** libp2p's own metrics (e.g. `libp2pPrometheusMetrics(registry)` of src/api), which libp2p fills. @default none */
+  libp2pMetrics?: Libp2pNodeInit['metrics']
 }
 
 /**
@@ -70,7 +73,7 @@ export async function createPeer (init: PeerInit = {}): Promise<Peer> {
       isResponsible: (target) => kad?.isResponsible(target) ?? true,
       isPublished: (dhtKey) => published.has(dhtKey)
     })
-    const libp2p = await createLibp2pNode({ config, privateKey, datastore: storage.datastore })
+    const libp2p = await createLibp2pNode({ config, privateKey, datastore: storage.datastore, metrics: init.libp2pMetrics })
     const engine = kad = new KadEngine(libp2p, libp2p.services.dht, records, {
       protocol: config.dht.protocol,
       k: config.dht.kBucketSize,

@@ -1,7 +1,7 @@
 export { createPeer } from './create-peer.js'
 export type { PeerInit } from './create-peer.js'
 export { Peer } from './peer.js'
-export type { PeerEvents } from './peer.js'
+export type { HeldRecordInfo, PeerEvents } from './peer.js'
 export type { PutOptions, PutResult, PutSignedOptions } from './kv-put.js'
 export type { GetOptions, GetResult } from './kv-get.js'
 export type { PeerServices } from './libp2p-node.js'

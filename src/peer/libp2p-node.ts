@@ -12,6 +12,7 @@ import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
+import type { Libp2pOptions } from 'libp2p'
 
 /** The libp2p services every exper-dht peer runs. */
 export type PeerServices = {
@@ -25,6 +26,8 @@ export interface Libp2pNodeInit {
   config: PeerConfig
   privateKey: PrivateKey
   datastore: Datastore
+  /** libp2p's metrics implementation. @default none */
+  metrics?: Libp2pOptions['metrics']
 }
 
 /**
@@ -61,10 +64,11 @@ export interface Libp2pNodeInit {
  * The DHT's value and peer RPCs and the lookups of gets and puts are then
  * taken over by the fast path (src/kad, `KadEngine`).
  */
-export async function createLibp2pNode ({ config, privateKey, datastore }: Libp2pNodeInit): Promise<Libp2p<PeerServices>> {
+export async function createLibp2pNode ({ config, privateKey, datastore, metrics }: Libp2pNodeInit): Promise<Libp2p<PeerServices>> {
   return createBaseLibp2p<PeerServices>({
     privateKey,
     datastore,
+    metrics,
     start: false,
     addresses: { listen: config.listen },
     connectionManager: {

@@ -1,6 +1,6 @@
 import { TypedEventEmitter } from 'main-event'
 import { LifecycleJobs } from '../kad/jobs/index.js'
-import { decodeKvRecord, toDhtKey } from '../records/index.js'
+import { decodeKvRecord, namespaceOf, toDhtKey } from '../records/index.js'
 import { getKv } from './kv-get.js'
 import { putKv, putSignedRecord } from './kv-put.js'
 import type { BootstrapDialer } from './bootstrap.js'
@@ -64,6 +64,22 @@ export interface PeerEvents {
   'job:failed': CustomEvent<{ job: string, error: Error }>
 }
 
+/** A record a peer holds, as `Peer.listRecords` describes it (no value). */
+export interface HeldRecordInfo {
+  /** The DHT key as text, e.g. `/kv/<key>`. */
+  key: string
+  /** Its namespace, e.g. `kv`. */
+  namespace: string
+  /** Size of the record as held (the encoded Kad record). */
+  bytes: number
+  /** When it ends (Unix ms). */
+  expires: number
+  /** When this peer stored this version (Unix ms). */
+  storedAt: number
+  /** Whether this peer published it (a put through it). */
+  published: boolean
+}
+
 /** The Kad engine of each peer, for the white-box tests of src/kad (not exported from the package). */
 const engines = new WeakMap<Peer, KadEngine>()
 
@@ -117,6 +133,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   private readonly jobs: LifecycleJobs
   private readonly privateKey: PrivateKey
   private starting?: Promise<void>
+  private startTime?: number
   private stopping?: Promise<void>
   private readonly stopController = new AbortController()
 
@@ -168,6 +185,11 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
     return this.stopController.signal
   }
 
+  /** When it started (Unix ms); undefined before `start`. */
+  get startedAt (): number | undefined {
+    return this.startTime
+  }
+
   /** This peer's id. */
   get peerId (): PeerId {
     return this.libp2p.peerId
@@ -181,6 +203,11 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
   /** How many peers its DHT routing table holds. */
   get routingTableSize (): number {
     return this.engine.routingTable.size
+  }
+
+  /** How many peers it has a connection to. */
+  get connectedPeers (): number {
+    return this.libp2p.getPeers().length
   }
 
   /** Its DHT routing table: the non-empty k-buckets by common prefix length with this peer's Kademlia id, with each peer's last contact (a copy). */
@@ -264,6 +291,28 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
     return { records: this.engine.records.size, bytes: this.engine.records.bytes, published: this.published.size }
   }
 
+  /**
+   * A page of the live records this peer holds, without their values, sorted
+   * by DHT key: `offset` records are skipped, at most `limit` returned;
+   * `total` counts them all.
+   */
+  listRecords (options: { offset?: number, limit?: number } = {}): { total: number, records: HeldRecordInfo[] } {
+    const offset = options.offset ?? 0
+    const limit = options.limit ?? Infinity
+    const decoder = new TextDecoder()
+    const all = [...this.engine.records.records()].map((record) => ({ record, key: decoder.decode(record.key) }))
+    all.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+    const records = all.slice(offset, offset + limit).map(({ record, key }): HeldRecordInfo => ({
+      key,
+      namespace: namespaceOf(record.key),
+      bytes: record.encoded.byteLength,
+      expires: record.expires,
+      storedAt: record.storedAt,
+      published: record.published
+    }))
+    return { total: all.length, records }
+  }
+
   /** Stops serving and dialing, stops libp2p and closes the datastore. Safe to call twice. */
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
@@ -291,6 +340,7 @@ export class Peer extends TypedEventEmitter<PeerEvents> implements KvBackend {
    */
   async start (): Promise<void> {
     this.starting ??= (async () => {
+      this.startTime = Date.now()
       await this.libp2p.start()
       await this.engine.start()
       await this.kvServer.start()

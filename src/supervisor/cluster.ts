@@ -30,6 +30,8 @@ export interface ClusterInit {
   configFile?: string
   /** Overrides of the supervisor's tunables, over `configFile`'s. @default none */
   supervisor?: Partial<SupervisorConfig>
+  /** Run every peer with its HTTP API on loopback (port 0), as `supervise --api` does for its network view. @default false */
+  api?: boolean
 }
 
 /** Events of a `Cluster`. */
@@ -83,6 +85,7 @@ export class Cluster extends TypedEventEmitter<ClusterEvents> {
         configFile: init.configFile,
         bootstrap: () => this.bootstrapFor(index),
         restartBeforeReady: index !== 0,
+        api: init.api,
         config: this.config
       })
       peer.addEventListener('ready', ({ detail }) => {

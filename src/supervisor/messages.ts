@@ -10,6 +10,8 @@ export interface ReadyMessage {
   peerId: string
   /** Listen addresses, each ending in `/p2p/<peer id>`. */
   addrs: string[]
+  /** The base URL of its HTTP API, when it serves one (`start --api`). */
+  api?: string
 }
 
 /** The size of the peer's DHT routing table: sent at once, then at every change. */
@@ -28,7 +30,8 @@ export function isPeerMessage (value: unknown): value is PeerMessage {
   }
   const message = value as Record<string, unknown>
   if (message.type === 'ready') {
-    return typeof message.peerId === 'string' && Array.isArray(message.addrs) && message.addrs.every((addr) => typeof addr === 'string')
+    return typeof message.peerId === 'string' && Array.isArray(message.addrs) && message.addrs.every((addr) => typeof addr === 'string') &&
+      (message.api === undefined || typeof message.api === 'string')
   }
   return message.type === 'routing-table' && Number.isSafeInteger(message.size)
 }

@@ -13,9 +13,10 @@ export function hasSupervisor (proc: NodeJS.Process = process): boolean {
  * peer id and addresses; runs Kademlia's join again when asked to refresh its
  * routing table. A message that cannot be sent (the supervisor is gone) is
  * dropped; noticing that the channel closed is the caller's job
- * (`process.on('disconnect')`).
+ * (`process.on('disconnect')`). `api`: the base URL of the peer's HTTP API,
+ * reported with its readiness.
  */
-export function reportToSupervisor (peer: Peer, proc: NodeJS.Process = process): void {
+export function reportToSupervisor (peer: Peer, proc: NodeJS.Process = process, { api }: { api?: string } = {}): void {
   const send = (message: PeerMessage): void => {
     if (proc.connected) {
       proc.send?.(message, undefined, undefined, () => {})
@@ -26,7 +27,7 @@ export function reportToSupervisor (peer: Peer, proc: NodeJS.Process = process):
   peer.addEventListener('routing-table:add', reportSize)
   peer.addEventListener('routing-table:remove', reportSize)
   void peer.ready.then(() => {
-    send({ type: 'ready', peerId: peer.peerId.toString(), addrs: peer.getMultiaddrs().map(String) })
+    send({ type: 'ready', peerId: peer.peerId.toString(), addrs: peer.getMultiaddrs().map(String), ...(api == null ? {} : { api }) })
   })
   proc.on('message', (message: unknown) => {
     if (isSupervisorMessage(message)) {

@@ -26,6 +26,8 @@ export interface ReadyPeer {
   peerId: string
   /** Listen addresses, each ending in `/p2p/<peer id>`. */
   addrs: string[]
+  /** The base URL of its HTTP API, when the cluster runs its peers with one (`ClusterInit.api`). */
+  api?: string
 }
 
 /** A peer of a cluster as last seen. */
@@ -42,6 +44,8 @@ export interface ClusterPeer {
   routingTableSize: number
   /** How many times it was started again (after a crash, or on request). */
   restarts: number
+  /** The base URL of its HTTP API while it runs, when the cluster runs its peers with one. */
+  api?: string
 }
 
 /** A peer process ended. */
@@ -86,6 +90,8 @@ export interface SupervisedPeerInit {
   bootstrap: () => string[]
   /** Restart a process that crashed before it was ever ready (false: give up at once). */
   restartBeforeReady: boolean
+  /** Run it with an HTTP API on loopback, on a port the OS picks (`start --api`). */
+  api?: boolean
   config: SupervisorConfig
 }
 
@@ -129,7 +135,8 @@ export class SupervisedPeer extends TypedEventEmitter<SupervisedPeerEvents> {
       peerId: this.info?.peerId,
       addrs: this.info?.addrs ?? [],
       routingTableSize: this.process?.routingTableSize ?? 0,
-      restarts: this.restarts
+      restarts: this.restarts,
+      ...(this.state === 'running' && this.info?.api != null ? { api: this.info.api } : {})
     }
   }
 
@@ -244,6 +251,9 @@ export class SupervisedPeer extends TypedEventEmitter<SupervisedPeerEvents> {
     if (this.init.configFile != null) {
       args.push('--config', this.init.configFile)
     }
+    if (this.init.api === true) {
+      args.push('--api', listenAddress('127.0.0.1', 0))
+    }
     return args
   }
 
@@ -251,7 +261,7 @@ export class SupervisedPeer extends TypedEventEmitter<SupervisedPeerEvents> {
     if (this.port === 0) {
       this.port = tcpPortOf(message.addrs) ?? 0
     }
-    this.info = { index: this.index, pid: proc.pid, peerId: message.peerId, addrs: message.addrs }
+    this.info = { index: this.index, pid: proc.pid, peerId: message.peerId, addrs: message.addrs, ...(message.api == null ? {} : { api: message.api }) }
     this.state = 'running'
     const restarted = this.everReady
     this.everReady = true

@@ -7,6 +7,8 @@ describe('supervisor IPC messages', () => {
     expect(isPeerMessage({ type: 'routing-table', size: 3 })).to.equal(true)
     expect(isPeerMessage({ type: 'ready', peerId: '12D3KooW', addrs: [1] })).to.equal(false)
     expect(isPeerMessage({ type: 'routing-table', size: 1.5 })).to.equal(false)
+    expect(isPeerMessage({ type: 'ready', peerId: '12D3KooW', addrs: [], api: 'http://127.0.0.1:1' })).to.equal(true)
+    expect(isPeerMessage({ type: 'ready', peerId: '12D3KooW', addrs: [], api: 5080 })).to.equal(false)
     expect(isPeerMessage({ type: 'refresh-routing-table' })).to.equal(false)
     expect(isPeerMessage(null)).to.equal(false)
   })
