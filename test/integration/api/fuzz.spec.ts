@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
-import { HEADERS_TIMEOUT_MS, KVS_RECORD_MEDIA_TYPE, MAX_HEADER_BYTES, signRecord, toSignedDhtKey } from '../../../src/index.js'
+import { HEADERS_TIMEOUT_MS, KVS_RECORD_MEDIA_TYPE, MAX_HEADER_BYTES } from '../../../src/index.js'
 import { call, rawExchange, rawSocket, startApi } from '../../helpers/api.js'
 import { startNetwork } from '../../helpers/peers.js'
+import { signedRecord } from '../../helpers/records.js'
 import type { ApiServer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
@@ -85,7 +86,7 @@ describe('HTTP API under bad input (fuzzed; the server answers 4xx with a JSON r
       const type = method === 'PUT' ? pick(types) : undefined
       let body: Buffer | undefined
       if (method === 'PUT') {
-        const record = Buffer.from(await signRecord(ownerKey, toSignedDhtKey(peerIdFromPrivateKey(ownerKey), 'n'), { value: randomBytes(Math.floor(random() * 64)), seq: BigInt(i + 1), expires: BigInt(Date.now() + 600_000) }))
+        const record = Buffer.from(await signedRecord(ownerKey, 'n', randomBytes(Math.floor(random() * 64)), BigInt(i + 1)))
         const kind = random()
         if (kind < 0.4) body = record
         else if (kind < 0.7) {

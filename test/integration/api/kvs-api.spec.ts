@@ -1,10 +1,11 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
-import { KVS_RECORD_MEDIA_TYPE, KvRecord, MAX_NAME_BYTES, signRecord, toSignedDhtKey, validateSignedRecord } from '../../../src/index.js'
+import { KVS_RECORD_MEDIA_TYPE, KvRecord, MAX_NAME_BYTES, toSignedDhtKey, validateSignedRecord } from '../../../src/index.js'
 import { kadEngineOf } from '../../../src/peer/peer.js'
 import { call, startApi } from '../../helpers/api.js'
 import { startNetwork } from '../../helpers/peers.js'
+import { signedRecord } from '../../helpers/records.js'
 import type { ApiServer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 import type { PrivateKey } from '@libp2p/interface'
@@ -34,8 +35,8 @@ describe('HTTP API: the signed /kvs namespace (a real 3-peer network, APIs on pe
     await network?.stop()
   })
 
-  async function signed (name: string, value: string, seq: bigint, expires = Date.now() + 600_000): Promise<Uint8Array<ArrayBuffer>> {
-    return signRecord(owner, toSignedDhtKey(peerIdFromPrivateKey(owner), name), { value: bytes(value), seq, expires: BigInt(expires) })
+  async function signed (name: string, value: string, seq: bigint, expires?: number): Promise<Uint8Array<ArrayBuffer>> {
+    return signedRecord(owner, name, value, seq, expires)
   }
 
   /** Whether any peer of the network holds a record of `/kvs/<owner>/<name>`. */

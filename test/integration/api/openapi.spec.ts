@@ -1,10 +1,11 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
-import { KVS_RECORD_MEDIA_TYPE, KvRecord, signRecord, toSignedDhtKey } from '../../../src/index.js'
+import { KVS_RECORD_MEDIA_TYPE, KvRecord } from '../../../src/index.js'
 import { call, followEvents, startApi } from '../../helpers/api.js'
 import { OpenApiSpec } from '../../helpers/openapi.js'
 import { startNetwork } from '../../helpers/peers.js'
+import { signedRecord } from '../../helpers/records.js'
 import type { ApiResponse } from '../../helpers/api.js'
 import type { ApiServer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
@@ -43,8 +44,7 @@ describe('docs/openapi.json describes the server (real responses validated again
     const self = network.peers[0].peerId.toString()
     const owner = await generateKeyPair('Ed25519')
     const ownerId = peerIdFromPrivateKey(owner).toString()
-    const sign = async (name: string, seq: bigint, expires = Date.now() + 600_000): Promise<Uint8Array> =>
-      signRecord(owner, toSignedDhtKey(peerIdFromPrivateKey(owner), name), { value: new TextEncoder().encode('v'), seq, expires: BigInt(expires) })
+    const sign = async (name: string, seq: bigint): Promise<Uint8Array> => signedRecord(owner, name, 'v', seq)
     const record = { 'content-type': KVS_RECORD_MEDIA_TYPE }
     await check('PUT', `/api/v1/kvs/${self}/spec-name?quorum=1&ttl=600`, Buffer.from('value'))
     await check('GET', `/api/v1/kvs/${self}/spec-name`)
