@@ -1,4 +1,4 @@
-import { InvalidKeyError, NotFoundError, QuorumFailedError, StorageFullError, TimeoutError, ValueTooLargeError } from '../errors.js'
+import { ExpiredRecordError, InvalidKeyError, InvalidRecordError, InvalidSignatureError, NotFoundError, QuorumFailedError, StaleRecordError, StorageFullError, TimeoutError, ValueTooLargeError } from '../errors.js'
 import { HttpError } from './errors.js'
 import { MAX_BODY_BYTES } from './limits.js'
 import { MAX_VALUE_BYTES } from '../records/limits.js'
@@ -16,6 +16,11 @@ export function httpErrorOf (err: Error, aborted: boolean): HttpError {
   if (err instanceof InvalidKeyError) return new HttpError(400, 'InvalidKey', err.message)
   if (err instanceof ValueTooLargeError) return new HttpError(413, 'ValueTooLarge', err.message)
   if (err instanceof NotFoundError) return new HttpError(404, 'NotFound', err.message)
+  // a signed record that is well formed HTTP but refused: its signature, its format or its expiry
+  if (err instanceof InvalidSignatureError) return new HttpError(422, 'InvalidSignature', err.message)
+  if (err instanceof InvalidRecordError) return new HttpError(422, 'InvalidRecord', err.message)
+  if (err instanceof ExpiredRecordError) return new HttpError(422, 'ExpiredRecord', err.message)
+  if (err instanceof StaleRecordError) return new HttpError(409, 'StaleRecord', err.message)
   if (err instanceof QuorumFailedError) return new HttpError(503, 'QuorumFailed', err.message, { replicas: err.replicas, quorum: err.quorum })
   if (err instanceof StorageFullError) return new HttpError(507, 'StorageFull', err.message)
   if (err instanceof TimeoutError || aborted) return new HttpError(504, 'Timeout', `the operation did not finish in time: ${err.message}`)
@@ -28,6 +33,6 @@ export function httpErrorOfFramework (err: Error & { statusCode?: number, code?:
   const status = err.statusCode != null && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
   if (err.validation != null) return new HttpError(400, 'BadRequest', err.message)
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new HttpError(413, 'BodyTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes (MAX_BODY_BYTES); a value is at most ${MAX_VALUE_BYTES} bytes`)
-  const codes: Record<number, string> = { 400: 'BadRequest', 404: 'NotFound', 405: 'MethodNotAllowed', 408: 'RequestTimeout', 413: 'BodyTooLarge', 415: 'UnsupportedMediaType', 431: 'HeadersTooLarge' }
+  const codes: Record<number, string> = { 400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed', 408: 'RequestTimeout', 413: 'BodyTooLarge', 415: 'UnsupportedMediaType', 431: 'HeadersTooLarge' }
   return new HttpError(status, codes[status] ?? (status < 500 ? 'BadRequest' : 'Internal'), err.message)
 }

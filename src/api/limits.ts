@@ -44,3 +44,6 @@ export const MIN_API_TOKEN_CHARS = 16
 
 /** Largest `quorum` a PUT may ask for (as the kv protocol's MAX_QUORUM). */
 export { MAX_QUORUM } from '../protocol/limits.js'
+
+/** Largest `ttl` a PUT may give, in seconds (as the kv protocol's MAX_TTL_SECONDS). */
+export { MAX_TTL_SECONDS } from '../protocol/limits.js'

@@ -4,6 +4,7 @@ import { bearerMatches } from './auth.js'
 import { httpErrorOfFramework } from './http-errors.js'
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_KEY_PARAM_CHARS, REQUEST_TIMEOUT_MS, TIMEOUT_CHECK_INTERVAL_MS } from './limits.js'
 import { apiUrl, checkExposure, isLoopback, parseApiListen } from './listen-address.js'
+import { ED25519_OWNER_CHARS, MAX_KEY_BYTES, MAX_NAME_BYTES } from '../records/limits.js'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AddressInfo } from 'node:net'
 
@@ -97,11 +98,13 @@ export async function startHttpServer (init: HttpServerInit, routes: (app: Fasti
     return reply.code(status).send({ error: code, reason: message, ...extra })
   })
   app.setNotFoundHandler(async (request, reply) => {
-    if (request.url.startsWith('/api/v1/kv/')) {
+    const route = request.url.startsWith('/api/v1/kv/') ? '/api/v1/kv/{key}' : request.url.startsWith('/api/v1/kvs/') ? '/api/v1/kvs/{owner}/{name}' : undefined
+    if (route != null) {
       if (request.method !== 'GET' && request.method !== 'PUT' && request.method !== 'HEAD') {
-        return reply.code(405).header('Allow', 'GET, HEAD, PUT').send({ error: 'MethodNotAllowed', reason: `${request.method} is not a method of /api/v1/kv/{key}: use PUT to store, GET to retrieve` })
+        return reply.code(405).header('Allow', 'GET, HEAD, PUT').send({ error: 'MethodNotAllowed', reason: `${request.method} is not a method of ${route}: use PUT to store, GET to retrieve` })
       }
-      return reply.code(400).send({ error: 'InvalidKey', reason: `the key in the path is longer than ${MAX_KEY_PARAM_CHARS} characters (a key is at most 256 bytes)` })
+      const limit = route === '/api/v1/kv/{key}' ? `a key is at most ${MAX_KEY_BYTES} bytes` : `an owner has ${ED25519_OWNER_CHARS} characters and a name at most ${MAX_NAME_BYTES} bytes`
+      return reply.code(400).send({ error: 'InvalidKey', reason: `the key in the path is longer than ${MAX_KEY_PARAM_CHARS} characters (${limit})` })
     }
     return reply.code(404).send({ error: 'NotFound', reason: `no route ${request.method} ${request.url.slice(0, 200)}` })
   })

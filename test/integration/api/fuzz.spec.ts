@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
-import { HEADERS_TIMEOUT_MS, MAX_HEADER_BYTES } from '../../../src/index.js'
+import { HEADERS_TIMEOUT_MS, KVS_RECORD_MEDIA_TYPE, MAX_HEADER_BYTES } from '../../../src/index.js'
 import { call, rawExchange, rawSocket, startApi } from '../../helpers/api.js'
 import { startNetwork } from '../../helpers/peers.js'
+import { signedRecord } from '../../helpers/records.js'
 import type { ApiServer } from '../../../src/index.js'
 import type { TestNetwork } from '../../helpers/peers.js'
 
@@ -62,6 +65,51 @@ describe('HTTP API under bad input (fuzzed; the server answers 4xx with a JSON r
     }
     // the cases reach the handlers (stored, found, not found) as well as the refusals
     expect([...statuses]).to.include.members([200, 201, 400, 404, 405])
+    await stillUp()
+  })
+
+  it('the signed /kvs routes: random owners, names, media types and bodies (valid, mutated and garbage records)', async () => {
+    const random = prng(20)
+    const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]
+    const ownerKey = await generateKeyPair('Ed25519')
+    const other = peerIdFromPrivateKey(ownerKey).toString()
+    const self = network.peers[0].peerId.toString()
+    const secp = peerIdFromPrivateKey(await generateKeyPair('secp256k1')).toString()
+    const owners = [self, self, other, other, secp, 'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N', '', 'x', self.slice(0, 51), `${self}a`, self.toLowerCase(), '%zz', 'z'.repeat(900)]
+    const names = ['n', 'n', 'n', 'a/b', '', '%2F', 'ünï', '%00', '%FF', 'n'.repeat(200), 'n'.repeat(201), '..', '\\']
+    const types = [undefined, 'application/octet-stream', KVS_RECORD_MEDIA_TYPE, `${KVS_RECORD_MEDIA_TYPE}; charset=x`, 'APPLICATION/VND.EXPER-DHT.KV-RECORD', 'text/plain', 'application/json', '', ';;', 'application/vnd.exper-dht.kv-recordx']
+    const statuses = new Set<number>()
+    for (let i = 0; i < 250; i++) {
+      const method = pick(['GET', 'GET', 'PUT', 'PUT', 'PUT', 'DELETE', 'HEAD'])
+      const owner = pick(owners)
+      const name = pick(names)
+      const type = method === 'PUT' ? pick(types) : undefined
+      let body: Buffer | undefined
+      if (method === 'PUT') {
+        const record = Buffer.from(await signedRecord(ownerKey, 'n', randomBytes(Math.floor(random() * 64)), BigInt(i + 1)))
+        const kind = random()
+        if (kind < 0.4) body = record
+        else if (kind < 0.7) {
+          body = Buffer.from(record)
+          body[Math.floor(random() * body.byteLength)] ^= 1 << Math.floor(random() * 8)
+        } else body = randomBytes(Math.floor(random() * 512))
+      }
+      const accept = method === 'GET' && random() < 0.5 ? `Accept: ${pick([KVS_RECORD_MEDIA_TYPE, `${KVS_RECORD_MEDIA_TYPE};q=0`, '*/*', 'garbage;;q=x'])}\r\n` : ''
+      const query = random() < 0.2 ? `?${pick(['quorum=0', 'quorum=1', 'ttl=0', 'ttl=5', 'ttl=-1', 'x=1', 'quorum=65'])}` : ''
+      const path = `/api/v1/kvs/${encodeURI(`${owner}/${name}`).replace(/%25/g, '%')}${query}`
+      const head = `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${type == null ? '' : `Content-Type: ${type}\r\n`}${accept}${body == null ? '' : `Content-Length: ${body.byteLength}\r\n`}\r\n`
+      const response = await rawExchange(api.url, Buffer.concat([Buffer.from(head, 'latin1'), body ?? Buffer.alloc(0)]))
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1])
+      expect(status, `${method} ${path} ${type ?? ''}:\n${response.slice(0, 400)}`).to.be.within(200, 499)
+      statuses.add(status)
+      if (status >= 400 && method !== 'HEAD') {
+        const json = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))
+        expect(json.error, `${method} ${path}`).to.be.a('string')
+        expect(json.reason, `${method} ${path}`).to.be.a('string').and.not.equal('')
+      }
+    }
+    // the cases reach every answer of the handlers, not only the refusals
+    expect([...statuses]).to.include.members([200, 201, 400, 403, 404, 405, 415, 422])
     await stillUp()
   })
 
