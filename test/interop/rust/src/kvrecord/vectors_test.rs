@@ -100,7 +100,7 @@ fn selection_vectors() {
 
 #[test]
 fn other_namespaces_are_refused() {
-    let record = super::encode(&super::KvRecord { value: b"v".to_vec(), seq: 1, publisher: vec![], expires: 0 });
+    let record = super::encode(&super::KvRecord { value: b"v".to_vec(), seq: 1, publisher: vec![], expires: 0, ..Default::default() });
     for key in [&b"/pk/abc"[..], b"/ipns/abc", b"/kvx/abc", b"kv/abc", b"/kvs/abc"] {
         assert!(validate(key, &record, None).is_err(), "{} must be refused", String::from_utf8_lossy(key));
     }
