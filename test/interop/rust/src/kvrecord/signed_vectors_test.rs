@@ -5,6 +5,7 @@
 use libp2p::identity::{ed25519, Keypair};
 use serde::Deserialize;
 
+use super::vectors_test::{check_lifetime, check_selection, check_validation, read, unhex, LifetimeCase, SelectionCase, ValidationCase};
 use super::{
     decode, select, sign, signed_bytes, signed_dht_key, validate, KvRecord, KVS_SIGNATURE_DOMAIN, MAX_NAME_BYTES,
     MIN_NAME_BYTES, SIGNATURE_BYTES, SIGNED_KEY_PREFIX,
@@ -39,34 +40,6 @@ struct SignedBytesCase {
 }
 
 #[derive(Deserialize)]
-struct ValidationCase {
-    name: String,
-    key: String,
-    record: String,
-    valid: bool,
-    why: String,
-}
-
-#[derive(Deserialize)]
-struct LifetimeCase {
-    name: String,
-    key: String,
-    record: String,
-    now: u64,
-    live: bool,
-    why: String,
-}
-
-#[derive(Deserialize)]
-struct SelectionCase {
-    name: String,
-    key: String,
-    records: Vec<String>,
-    best: usize,
-    why: String,
-}
-
-#[derive(Deserialize)]
 struct Vectors {
     limits: Limits,
     owners: Vec<Owner>,
@@ -79,20 +52,14 @@ struct Vectors {
 /// Reads the vectors, refusing a file with an empty section (a renamed or
 /// emptied section must not make its test pass by running nothing).
 fn vectors() -> Vectors {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors/kvs-records.json");
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    let v: Vectors = serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"));
+    let path = "kvs-records.json";
+    let v: Vectors = read(path);
     assert!(v.owners.len() >= 2, "fewer than 2 owners in {path}");
     assert!(!v.signed_bytes.is_empty(), "no signed_bytes cases in {path}");
     assert!(!v.validation.is_empty(), "no validation cases in {path}");
     assert!(!v.lifetime.is_empty(), "no lifetime cases in {path}");
     assert!(!v.selection.is_empty(), "no selection cases in {path}");
     v
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd-length hex {s:?}");
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
 }
 
 fn keypair(seed: &str) -> ed25519::Keypair {
@@ -131,42 +98,17 @@ fn signed_bytes_vectors() {
 
 #[test]
 fn validation_vectors() {
-    let mut failures = Vec::new();
-    for case in vectors().validation {
-        let got = validate(&unhex(&case.key), &unhex(&case.record), None);
-        if got.is_ok() != case.valid {
-            failures.push(format!("{}: valid = {}, want {} ({}); {:?}", case.name, got.is_ok(), case.valid, case.why, got.err()));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check_validation(vectors().validation);
 }
 
 #[test]
 fn lifetime_vectors() {
-    let mut failures = Vec::new();
-    for case in vectors().lifetime {
-        let (key, record) = (unhex(&case.key), unhex(&case.record));
-        assert!(validate(&key, &record, None).is_ok(), "{}: the record must pass the format and signature rules", case.name);
-        let got = validate(&key, &record, Some(case.now));
-        if got.is_ok() != case.live {
-            failures.push(format!("{}: live = {}, want {} ({}); {:?}", case.name, got.is_ok(), case.live, case.why, got.err()));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check_lifetime(vectors().lifetime);
 }
 
 #[test]
 fn selection_vectors() {
-    let mut failures = Vec::new();
-    for case in vectors().selection {
-        let records: Vec<Vec<u8>> = case.records.iter().map(|r| unhex(r)).collect();
-        let refs: Vec<&[u8]> = records.iter().map(Vec::as_slice).collect();
-        match select(&unhex(&case.key), &refs) {
-            Ok(best) if best == case.best => {}
-            got => failures.push(format!("{}: best = {got:?}, want {} ({})", case.name, case.best, case.why)),
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check_selection(vectors().selection);
 }
 
 #[test]
