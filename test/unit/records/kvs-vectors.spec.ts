@@ -8,6 +8,7 @@ import {
   KVS_KEY_PREFIX, KVS_SIGNATURE_DOMAIN, MAX_NAME_BYTES, MIN_NAME_BYTES, SIGNATURE_BYTES,
   parseSignedRecord, recordSelectors, recordValidators, selectKvRecord, signedBytes, validateSignedRecord
 } from '../../../src/index.js'
+import { kvsValidationCases } from '../../helpers/kvs-vectors.js'
 import { expectVerdict } from '../../helpers/verdict.js'
 
 interface Vectors {
@@ -63,6 +64,12 @@ describe('test/vectors/kvs-records.json', () => {
         expectVerdict(vector.valid, () => { parseSignedRecord(hex(vector.key), hex(vector.record)) })
       })
     }
+  })
+
+  it('validation cases are what kvsValidationCases builds at their expiry (the interop suite builds the same cases live)', async () => {
+    const built = await kvsValidationCases(1764352800000n)
+    expect(built.map((c) => ({ name: c.name, key: uint8ArrayToString(c.key, 'base16'), record: uint8ArrayToString(c.record, 'base16'), valid: c.valid, why: c.why })))
+      .to.deep.equal(vectors.validation)
   })
 
   describe('lifetime (the whole validator, at the case\'s clock)', () => {

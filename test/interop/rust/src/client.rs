@@ -121,7 +121,7 @@ pub async fn run_put(args: &[String]) -> Result<(), CliError> {
     }
     check_key(key)?;
     let limit = timeout(&args)?;
-    let req = Request { r#type: STORE, key: key.clone(), value: value.as_bytes().to_vec(), quorum, ttl };
+    let req = Request { r#type: STORE, key: key.clone(), value: value.as_bytes().to_vec(), quorum, ttl, ..Default::default() };
     let resp = with_client(addr, peer, limit, async move |mut control| Ok(kvproto::request(&mut control, peer, &req).await?)).await?;
     if resp.status != Status::Ok as i32 {
         return Err(CliError::failed(status_error(resp.status, &resp.error)));

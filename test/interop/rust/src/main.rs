@@ -31,6 +31,10 @@ commands:
         send a raw Kad-DHT PUT_VALUE of the bytes on stdin, valid or not,
         and say whether the peer stored them (exit 0) or refused them (exit 1)
 
+put and get speak unsigned /kv records only (this CLI holds no identity and
+does not sign); a peer started here validates, stores and serves signed /kvs
+records, and its kv server takes exper-dht put|get --signed.
+
 exit codes: 0 ok, 1 error, 2 usage, 3 not found";
 
 fn main() {

@@ -461,7 +461,7 @@ impl NodeHandle {
         let dht_key = kvrecord::dht_key(key);
         let seq = self.next_seq(&dht_key).await?;
         let expires = kvrecord::expires_at(unix_ms(), ttl);
-        self.publish(&dht_key, KvRecord { value, seq, publisher: self.peer_id.to_bytes(), expires }).await
+        self.publish(&dht_key, KvRecord { value, seq, publisher: self.peer_id.to_bytes(), expires, ..Default::default() }).await
     }
 
     /// Stores `record` here and sends it to the k peers closest to its key.
@@ -516,7 +516,7 @@ fn republications(published: &mut HashMap<String, Published>, publisher: &[u8], 
         .iter()
         .map(|(key, p)| {
             let expires = (now + MAX_TTL_MS).min(p.end.unwrap_or(u64::MAX));
-            (key.clone(), KvRecord { value: p.value.clone(), seq: p.seq, publisher: publisher.to_vec(), expires })
+            (key.clone(), KvRecord { value: p.value.clone(), seq: p.seq, publisher: publisher.to_vec(), expires, ..Default::default() })
         })
         .collect()
 }
@@ -525,41 +525,73 @@ impl Backend for NodeHandle {
     async fn store(&self, key: String, value: Vec<u8>, quorum: u32, ttl: u32) -> Result<Stored, BackendError> {
         let ttl = (ttl > 0).then(|| Duration::from_secs(u64::from(ttl)));
         let r = self.put(&key, value.clone(), ttl).await.map_err(BackendError::Internal)?;
-        let replicas = r.remote + u32::from(r.local);
-        if replicas < quorum {
-            let local = if r.local { "this peer stored it" } else { "this peer did not store it" };
-            return Err(BackendError::QuorumFailed {
-                replicas,
-                reason: format!("{replicas} of the {quorum} replicas required stored the record: {local} and {} of {} remote peers did", r.remote, r.targets),
-            });
-        }
+        let stored = stored_or_quorum_failed(&r, quorum)?;
         let end = ttl.map(|t| unix_ms() + t.as_millis() as u64);
         self.published.lock().expect("published records").insert(key, Published { value, seq: r.seq, end });
-        Ok(Stored { replicas, seq: r.seq, expires: r.expires })
+        Ok(stored)
     }
 
     async fn retrieve(&self, key: String) -> Result<KvRecord, BackendError> {
-        let dht_key = kvrecord::dht_key(&key);
-        let found = self.ask(|reply| Command::GetRecord { key: dht_key.clone(), reply }).await.map_err(BackendError::Internal)?;
+        let best = self.find_best(&kvrecord::dht_key(&key)).await?;
+        kvrecord::decode(&best).map_err(BackendError::Internal)
+    }
+
+    async fn store_signed(&self, dht_key: Vec<u8>, record: Vec<u8>, quorum: u32) -> Result<Stored, BackendError> {
+        let signed = kvrecord::validate(&dht_key, &record, Some(unix_ms())).map_err(BackendError::InvalidRecord)?;
+        let held = self.ask(|reply| Command::Held { key: dht_key.clone(), reply }).await.map_err(BackendError::Internal)?;
+        if let Some(held) = held.and_then(|h| kvrecord::decode(&h).ok()) {
+            if kvrecord::compare(&signed, &held).is_lt() {
+                return Err(BackendError::InvalidRecord(format!(
+                    "the record (seq {}) is older than the one this peer holds for its key (seq {}): a replay?",
+                    signed.seq, held.seq
+                )));
+            }
+        }
+        // published once, not remembered for republication: only its owner can sign a later expires
+        let r = self.publish(&dht_key, signed).await.map_err(BackendError::Internal)?;
+        stored_or_quorum_failed(&r, quorum)
+    }
+
+    async fn retrieve_signed(&self, dht_key: Vec<u8>) -> Result<Vec<u8>, BackendError> {
+        self.find_best(&dht_key).await
+    }
+}
+
+impl NodeHandle {
+    /// Looks `dht_key` up and returns the best record found (this peer's
+    /// own included) that passes the full validator of its namespace.
+    async fn find_best(&self, dht_key: &[u8]) -> Result<Vec<u8>, BackendError> {
+        let found = self.ask(|reply| Command::GetRecord { key: dht_key.to_vec(), reply }).await.map_err(BackendError::Internal)?;
         let now = unix_ms();
         // the full validator on every record found, then the selector
         let live: Vec<&[u8]> =
-            found.iter().map(|(_, v)| v.as_slice()).filter(|v| kvrecord::validate(&dht_key, v, Some(now)).is_ok()).collect();
-        let best = kvrecord::select(&dht_key, &live).ok().and_then(|i| kvrecord::decode(live[i]).ok());
-        match best {
-            Some(r) => Ok(r),
-            None => {
-                let empty = self.routing_table().await.map(|t| t.is_empty()).unwrap_or(false);
-                Err(BackendError::NotFound(if empty {
-                    "this peer knows no other peer (its routing table is empty) and holds no copy".into()
-                } else if found.is_empty() {
-                    "no peer on the lookup path holds it".into()
-                } else {
-                    format!("none of the {} records found is valid and live", found.len())
-                }))
-            }
+            found.iter().map(|(_, v)| v.as_slice()).filter(|v| kvrecord::validate(dht_key, v, Some(now)).is_ok()).collect();
+        if let Ok(i) = kvrecord::select(dht_key, &live) {
+            return Ok(live[i].to_vec());
         }
+        let empty = self.routing_table().await.map(|t| t.is_empty()).unwrap_or(false);
+        Err(BackendError::NotFound(if empty {
+            "this peer knows no other peer (its routing table is empty) and holds no copy".into()
+        } else if found.is_empty() {
+            "no peer on the lookup path holds it".into()
+        } else {
+            format!("none of the {} records found is valid and live", found.len())
+        }))
     }
+}
+
+/// What a STORE answers for the put `r`: stored, or QUORUM_FAILED when
+/// fewer than `quorum` peers (this one included) stored the record.
+fn stored_or_quorum_failed(r: &PutResult, quorum: u32) -> Result<Stored, BackendError> {
+    let replicas = r.remote + u32::from(r.local);
+    if replicas < quorum {
+        let local = if r.local { "this peer stored it" } else { "this peer did not store it" };
+        return Err(BackendError::QuorumFailed {
+            replicas,
+            reason: format!("{replicas} of the {quorum} replicas required stored the record: {local} and {} of {} remote peers did", r.remote, r.targets),
+        });
+    }
+    Ok(Stored { replicas, seq: r.seq, expires: r.expires })
 }
 
 #[cfg(test)]
@@ -578,8 +610,8 @@ mod tests {
         assert_eq!(
             due,
             vec![
-                ("ending".to_string(), KvRecord { value: b"b".to_vec(), seq: 8, publisher: b"me".to_vec(), expires: now + 60_000 }),
-                ("forever".to_string(), KvRecord { value: b"a".to_vec(), seq: 7, publisher: b"me".to_vec(), expires: now + MAX_TTL_MS }),
+                ("ending".to_string(), KvRecord { value: b"b".to_vec(), seq: 8, publisher: b"me".to_vec(), expires: now + 60_000, ..Default::default() }),
+                ("forever".to_string(), KvRecord { value: b"a".to_vec(), seq: 7, publisher: b"me".to_vec(), expires: now + MAX_TTL_MS, ..Default::default() }),
             ]
         );
         assert!(!published.contains_key("ended"), "a record past its end is still republished");

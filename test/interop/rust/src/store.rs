@@ -1,9 +1,10 @@
 //! The record store of the Kad-DHT: every record that enters it passes the
-//! validator (format and lifetime) and the selector against the record held
-//! for its key, whoever put it (a PUT_VALUE, replication, this peer's own
-//! put); `put` returning an error makes rust-libp2p reset the PUT_VALUE's
-//! stream, so the sender does not count this peer as a replica. It serves
-//! and replicates only live records.
+//! validator of its namespace (`/kv`, or `/kvs` with its owner's signature;
+//! format and lifetime) and the selector against the record held for its
+//! key, whoever put it (a PUT_VALUE, replication, this peer's own put);
+//! `put` returning an error makes rust-libp2p reset the PUT_VALUE's stream,
+//! so the sender does not count this peer as a replica. It serves and
+//! replicates only live records.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -49,9 +50,11 @@ impl KvStore {
         Ok(())
     }
 
-    /// The record held for `key` if it is live at `now`.
+    /// The record held for `key` if it is live at `now` (it passed the
+    /// validator, signature included, when it was stored: only its lifetime
+    /// is checked again).
     fn live(&self, key: &RecordKey, now: u64) -> Option<&Record> {
-        self.records.get(key).filter(|r| kvrecord::validate(key.as_ref(), &r.value, Some(now)).is_ok())
+        self.records.get(key).filter(|r| kvrecord::decode(&r.value).is_ok_and(|d| kvrecord::live(&d, now).is_ok()))
     }
 
     /// Drops every record that has ended; returns how many.
@@ -143,10 +146,10 @@ impl RecordStore for KvStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kvrecord::{encode, KvRecord, MAX_TTL_MS};
+    use crate::kvrecord::{decode, encode, KvRecord, MAX_TTL_MS};
 
     fn record(key: &str, value: &str, seq: u64, expires: u64) -> Record {
-        Record::new(RecordKey::new(&kvrecord::dht_key(key)), encode(&KvRecord { value: value.into(), seq, publisher: vec![], expires }))
+        Record::new(RecordKey::new(&kvrecord::dht_key(key)), encode(&KvRecord { value: value.into(), seq, publisher: vec![], expires, ..Default::default() }))
     }
 
     #[test]
@@ -163,6 +166,31 @@ mod tests {
         let mut not_kv = record("k", "v", 9, later);
         not_kv.key = RecordKey::new(&b"/pk/k".to_vec());
         assert!(store.put(not_kv).is_err(), "a record of another namespace was stored");
+        assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn stores_only_signed_records_their_owner_signed_and_never_an_older_one() {
+        let owner = libp2p::identity::ed25519::Keypair::generate();
+        let intruder = libp2p::identity::ed25519::Keypair::generate();
+        let owner_id = libp2p::identity::Keypair::from(owner.clone()).public().to_peer_id();
+        let dht_key = kvrecord::signed_dht_key(&format!("{owner_id}/name")).unwrap();
+        let signed = |by: &libp2p::identity::ed25519::Keypair, value: &str, seq: u64, expires: u64| {
+            let fields = KvRecord { value: value.into(), seq, expires, ..Default::default() };
+            Record::new(RecordKey::new(&dht_key), kvrecord::sign(by, &dht_key, &fields))
+        };
+        let later = unix_ms() + 60_000;
+        let mut store = KvStore::new(PeerId::random());
+        assert!(store.put(signed(&owner, "one", 5, later)).is_ok());
+        assert!(store.put(signed(&intruder, "forged", 1000, later)).is_err(), "a forgery with a higher seq was stored");
+        let mut altered = decode(&signed(&owner, "one", 5, later).value).unwrap();
+        altered.seq = 1000;
+        assert!(store.put(Record::new(RecordKey::new(&dht_key), encode(&altered))).is_err(), "an altered seq was stored");
+        assert!(store.put(signed(&owner, "older", 4, later)).is_err(), "a replay of an older record was stored");
+        assert!(store.put(signed(&owner, "ended", 6, unix_ms() - 1)).is_err(), "an ended signed record was stored");
+        assert_eq!(store.get(&RecordKey::new(&dht_key)).unwrap().value, signed(&owner, "one", 5, later).value);
+        assert!(store.put(signed(&owner, "newer", 6, later)).is_ok());
+        assert_eq!(store.get(&RecordKey::new(&dht_key)).unwrap().value, signed(&owner, "newer", 6, later).value);
         assert_eq!(store.len(), 1);
     }
 

@@ -2,7 +2,7 @@
 
 use prost::Message;
 
-use super::{MAX_PUBLISHER_BYTES, MAX_RECORD_BYTES, MAX_VALUE_BYTES};
+use super::{MAX_PUBLISHER_BYTES, MAX_RECORD_BYTES, MAX_VALUE_BYTES, SIGNATURE_BYTES};
 
 /// A decoded `KvRecord` (docs/records.md); prost encodes it canonically:
 /// fields in field-number order, zero-valued fields omitted, minimal varints.
@@ -20,6 +20,9 @@ pub struct KvRecord {
     /// When the record ends, Unix ms; 0 is never live.
     #[prost(uint64, tag = "4")]
     pub expires: u64,
+    /// `/kvs` only: the owner's Ed25519 signature of the signed bytes.
+    #[prost(bytes = "vec", tag = "5")]
+    pub signature: Vec<u8>,
 }
 
 /// The canonical encoding of `record`.
@@ -41,6 +44,9 @@ pub fn decode(bytes: &[u8]) -> Result<KvRecord, String> {
     }
     if record.publisher.len() > MAX_PUBLISHER_BYTES {
         return Err(format!("publisher has {} bytes; the limit is {MAX_PUBLISHER_BYTES}", record.publisher.len()));
+    }
+    if record.signature.len() > SIGNATURE_BYTES {
+        return Err(format!("signature has {} bytes; the limit is {SIGNATURE_BYTES}", record.signature.len()));
     }
     if encode(&record) != bytes {
         return Err("record is not the canonical KvRecord encoding (unknown, repeated, out-of-order or \
