@@ -274,8 +274,14 @@ export class KadEngine extends TypedEventEmitter<KadEngineEvents> {
     }
     const validate = this.validators[namespaceOf(key)]
     const pending: Array<Promise<void>> = []
-    const found = (peer: PeerId, valid: boolean): void => {
-      options.onProgress?.(new CustomProgressEvent('exper-dht:get:value', { peer, valid }))
+    const accept = (peer: PeerId, value: Uint8Array): void => {
+      values.push({ from: peer, value })
+      options.onProgress?.(new CustomProgressEvent('exper-dht:get:value', { peer, valid: true }))
+    }
+    const refuse = (peer: PeerId, err: Error): void => {
+      this.log('refused the record %p returned: %s', peer, err.message)
+      without.push(peer)
+      options.onProgress?.(new CustomProgressEvent('exper-dht:get:value', { peer, valid: false }))
     }
     const { closest } = await this.lookup(key, MessageType.GET_VALUE, options, () => needed - values.length, (peer, response) => {
       if (response.record == null || validate == null) {
@@ -289,22 +295,12 @@ export class KadEngine extends TypedEventEmitter<KadEngineEvents> {
         }
         const result = validate(key, record.value)
         if (result instanceof Promise) {
-          pending.push(result.then(() => {
-            values.push({ from: peer.id, value: record.value })
-            found(peer.id, true)
-          }, (err: Error) => {
-            this.log('refused the record %p returned: %s', peer.id, err.message)
-            without.push(peer.id)
-            found(peer.id, false)
-          }))
+          pending.push(result.then(() => { accept(peer.id, record.value) }, (err: Error) => { refuse(peer.id, err) }))
           return false
         }
-        values.push({ from: peer.id, value: record.value })
-        found(peer.id, true)
+        accept(peer.id, record.value)
       } catch (err) {
-        this.log('refused the record %p returned: %s', peer.id, (err as Error).message)
-        without.push(peer.id)
-        found(peer.id, false)
+        refuse(peer.id, err as Error)
         return false
       }
       return values.length >= needed
